@@ -1,0 +1,120 @@
+"""The ``publisher`` command: validate, serve and query the radiology graph."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from publisher.config import Settings
+from publisher.shapes import validate_dataset
+from publisher.sources import SourceError, load
+
+paths_argument = click.argument(
+    "paths", nargs=-1, type=click.Path(path_type=Path)
+)
+
+
+def _settings(paths: tuple[Path, ...], **changes: Any) -> Settings:
+    settings = Settings.from_env()
+    if paths:
+        changes["data_paths"] = paths
+    return settings.with_changes(**changes)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="radiology-publisher", prog_name="publisher")
+def cli() -> None:
+    """Publish the radiology knowledge graph as linked data and SPARQL.
+
+    With no PATHS, commands use the project's ontology/, data/ and shapes/.
+    Settings can also come from PUBLISHER_* environment variables.
+    """
+
+
+@cli.command()
+@paths_argument
+@click.option("--base-url", help="Base URL that relative IRIs resolve against.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too, not only on violations.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "turtle"]), default="text",
+    show_default=True, help="Report for people (text) or machines (json, turtle).",
+)
+def validate(paths: tuple[Path, ...], base_url: str | None, strict: bool, output_format: str) -> None:
+    """Parse every file and check the data against the SHACL shapes.
+
+    Exits 1 on violations (and on warnings with --strict), 2 on unreadable files.
+    """
+    settings = _settings(paths, base_url=base_url)
+    try:
+        dataset = load(settings.data_paths, settings.base_url)
+    except SourceError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    from publisher.publication import PROJECT_SHAPES
+
+    report = validate_dataset(dataset, fallback_shapes=PROJECT_SHAPES)
+    if output_format == "json":
+        click.echo(report.to_json())
+    elif output_format == "turtle":
+        click.echo(report.graph.serialize(format="turtle"))
+    else:
+        click.echo(f"Read {len(dataset.sources)} file(s).")
+        click.echo(report.to_text())
+    sys.exit(0 if report.passes(strict=strict) else 1)
+
+
+@cli.command()
+@paths_argument
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option("--base-url", help="Public base URL (default: http://HOST:PORT/).")
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn workers.")
+@click.option("--store", help="'embedded' (default) or a remote SPARQL query endpoint URL.")
+@click.option("--no-validate", is_flag=True, help="Serve data even if it fails SHACL.")
+@click.option("--debug", is_flag=True, help="Flask's development server, with reloading.")
+def serve(
+    paths: tuple[Path, ...], host: str, port: int, base_url: str | None, workers: int,
+    store: str | None, no_validate: bool, debug: bool,
+) -> None:
+    """Serve the graph over HTTP: linked-data pages, RDF and SPARQL.
+
+    Refuses to start when the data fails SHACL, printing the report.
+    """
+    from publisher.app import create_app
+    from publisher.publication import ValidationFailed
+
+    settings = _settings(
+        paths,
+        base_url=base_url or f"http://{host}:{port}/",
+        store=store,
+        validate=False if no_validate else None,
+    )
+    try:
+        app = create_app(settings)
+    except SourceError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    except ValidationFailed as failure:
+        click.echo(failure.report.to_text(), err=True)
+        click.echo("Not serving: fix the data, or pass --no-validate for third-party data.",
+                   err=True)
+        sys.exit(1)
+    click.echo(f"Serving {settings.base_url} (store: {settings.store})", err=True)
+    if debug:
+        app.run(host=host, port=port, debug=True, use_reloader=False)
+        return
+    from publisher.server import run_gunicorn
+
+    run_gunicorn(app, host=host, port=port, workers=workers)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    try:
+        cli.main(args=argv, prog_name="publisher", standalone_mode=True)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) if not isinstance(exit_.code, str) else 1
+    return 0

@@ -1,0 +1,87 @@
+"""Settings: one frozen dataclass, one table of defaults and help texts.
+
+The CLI, the environment (``PUBLISHER_*``) and the docs all read :data:`SETTINGS`,
+so a setting is declared once.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_PATHS: tuple[Path, ...] = (
+    PROJECT_ROOT / "ontology",
+    PROJECT_ROOT / "data",
+    PROJECT_ROOT / "shapes",
+)
+
+#: (name, default, help) for every setting.
+SETTINGS: tuple[tuple[str, Any, str], ...] = (
+    ("base_url", "http://127.0.0.1:8080/", "public base URL; every IRI is minted under it"),
+    ("store", "embedded", "'embedded' (pyoxigraph in memory) or a SPARQL query endpoint URL"),
+    ("data_paths", DEFAULT_DATA_PATHS, "RDF files or folders to load"),
+    ("validate", True, "refuse to serve data that fails the SHACL shapes"),
+    ("query_timeout", 5.0, "seconds a SPARQL query may run before it is stopped"),
+    ("max_query_length", 20_000, "longest SPARQL query accepted, in characters"),
+    ("max_result_rows", 10_000, "most rows a SELECT returns; the response says when cut"),
+    ("service_allowlist", (), "SERVICE endpoints a query may federate to (empty: none)"),
+    ("update_url", None, "remote store's SPARQL Update endpoint (default: its convention)"),
+    ("graph_store_url", None, "remote store's Graph Store Protocol endpoint"),
+    ("license", "https://creativecommons.org/licenses/by/4.0/", "licence of the dataset"),
+)
+
+
+def _default(name: str) -> Any:
+    return next(default for key, default, _ in SETTINGS if key == name)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app needs; built by tests directly, by the CLI from flags."""
+
+    base_url: str = _default("base_url")
+    store: str = _default("store")
+    data_paths: tuple[Path, ...] = field(default=_default("data_paths"))
+    validate: bool = _default("validate")
+    query_timeout: float = _default("query_timeout")
+    max_query_length: int = _default("max_query_length")
+    max_result_rows: int = _default("max_result_rows")
+    service_allowlist: tuple[str, ...] = _default("service_allowlist")
+    update_url: str | None = _default("update_url")
+    graph_store_url: str | None = _default("graph_store_url")
+    license: str = _default("license")
+
+    def __post_init__(self) -> None:
+        base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
+        object.__setattr__(self, "base_url", base)
+        object.__setattr__(self, "data_paths", tuple(Path(p) for p in self.data_paths))
+        object.__setattr__(self, "service_allowlist", tuple(self.service_allowlist))
+
+    def with_changes(self, **changes: Any) -> Settings:
+        """A copy with some settings changed (``None`` values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, prefix: str = "PUBLISHER_", environ: dict[str, str] | None = None) -> Settings:
+        """Read ``PUBLISHER_BASE_URL`` and friends; unset names keep their defaults."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(prefix + f.name.upper())
+            if raw is None:
+                continue
+            default = _default(f.name)
+            if isinstance(default, bool):
+                values[f.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+            elif isinstance(default, int):
+                values[f.name] = int(raw)
+            elif isinstance(default, float):
+                values[f.name] = float(raw)
+            elif isinstance(default, tuple):
+                values[f.name] = tuple(p for p in raw.split(os.pathsep if f.name == "data_paths" else ",") if p)
+            else:
+                values[f.name] = raw
+        return cls(**values)

@@ -1,0 +1,64 @@
+"""The store interface every backend implements, and the errors it raises."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import rdflib
+
+from publisher.formats import Format
+from publisher.sources import Dataset
+
+Row = dict[str, rdflib.term.Node]
+
+
+class StoreError(Exception):
+    """Something went wrong in the store; subclasses map to HTTP statuses."""
+
+
+class QuerySyntaxError(StoreError):
+    """The query is not valid SPARQL 1.1 (HTTP 400)."""
+
+
+class QueryRefused(StoreError):
+    """The query is valid but not allowed here, e.g. an update or a SERVICE (HTTP 400)."""
+
+
+class QueryTimeout(StoreError):
+    """The query ran past its time limit and was stopped (HTTP 503)."""
+
+
+class StoreUnavailable(StoreError):
+    """The backend cannot be reached or failed (HTTP 502)."""
+
+
+class Store(Protocol):
+    """A read-mostly SPARQL store holding the published dataset.
+
+    The default graph of every query is the union of the named graphs.
+    """
+
+    def load(self, dataset: Dataset) -> None:
+        """Replace the whole content with ``dataset``; readers never see a mix."""
+
+    def construct(self, query: str) -> rdflib.Graph:
+        """Run a CONSTRUCT (or DESCRIBE) query."""
+
+    def select(self, query: str) -> list[Row]:
+        """Run a SELECT query; unbound variables are absent from a row."""
+
+    def ask(self, query: str) -> bool:
+        """Run an ASK query."""
+
+    def sparql(
+        self,
+        query: str,
+        result_format: Format,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> bytes:
+        """Run any query and serialise its result in ``result_format`` (for /sparql)."""
+
+    def count(self) -> int:
+        """How many quads the store holds."""
