@@ -12,9 +12,7 @@ from publisher.config import Settings
 from publisher.shapes import validate_dataset
 from publisher.sources import SourceError, load
 
-paths_argument = click.argument(
-    "paths", nargs=-1, type=click.Path(path_type=Path)
-)
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
 
 def _settings(paths: tuple[Path, ...], **changes: Any) -> Settings:
@@ -39,10 +37,16 @@ def cli() -> None:
 @click.option("--base-url", help="Base URL that relative IRIs resolve against.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too, not only on violations.")
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json", "turtle"]), default="text",
-    show_default=True, help="Report for people (text) or machines (json, turtle).",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="Report for people (text) or machines (json, turtle).",
 )
-def validate(paths: tuple[Path, ...], base_url: str | None, strict: bool, output_format: str) -> None:
+def validate(
+    paths: tuple[Path, ...], base_url: str | None, strict: bool, output_format: str
+) -> None:
     """Parse every file and check the data against the SHACL shapes.
 
     Exits 1 on violations (and on warnings with --strict), 2 on unreadable files.
@@ -76,8 +80,14 @@ def validate(paths: tuple[Path, ...], base_url: str | None, strict: bool, output
 @click.option("--no-validate", is_flag=True, help="Serve data even if it fails SHACL.")
 @click.option("--debug", is_flag=True, help="Flask's development server, with reloading.")
 def serve(
-    paths: tuple[Path, ...], host: str, port: int, base_url: str | None, workers: int,
-    store: str | None, no_validate: bool, debug: bool,
+    paths: tuple[Path, ...],
+    host: str,
+    port: int,
+    base_url: str | None,
+    workers: int,
+    store: str | None,
+    no_validate: bool,
+    debug: bool,
 ) -> None:
     """Serve the graph over HTTP: linked-data pages, RDF and SPARQL.
 
@@ -99,8 +109,9 @@ def serve(
         sys.exit(2)
     except ValidationFailed as failure:
         click.echo(failure.report.to_text(), err=True)
-        click.echo("Not serving: fix the data, or pass --no-validate for third-party data.",
-                   err=True)
+        click.echo(
+            "Not serving: fix the data, or pass --no-validate for third-party data.", err=True
+        )
         sys.exit(1)
     click.echo(f"Serving {settings.base_url} (store: {settings.store})", err=True)
     if debug:

@@ -65,7 +65,9 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     @classmethod
-    def from_env(cls, prefix: str = "PUBLISHER_", environ: dict[str, str] | None = None) -> Settings:
+    def from_env(
+        cls, prefix: str = "PUBLISHER_", environ: dict[str, str] | None = None
+    ) -> Settings:
         """Read ``PUBLISHER_BASE_URL`` and friends; unset names keep their defaults."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -81,7 +83,9 @@ class Settings:
             elif isinstance(default, float):
                 values[f.name] = float(raw)
             elif isinstance(default, tuple):
-                values[f.name] = tuple(p for p in raw.split(os.pathsep if f.name == "data_paths" else ",") if p)
+                values[f.name] = tuple(
+                    p for p in raw.split(os.pathsep if f.name == "data_paths" else ",") if p
+                )
             else:
                 values[f.name] = raw
         return cls(**values)

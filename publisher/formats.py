@@ -44,8 +44,14 @@ RDF: tuple[Format, ...] = (
 
 #: SPARQL SELECT/ASK result formats.
 RESULTS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", "srj", None, ox.QueryResultsFormat.JSON,
-           ("application/json",)),
+    Format(
+        "json",
+        "application/sparql-results+json",
+        "srj",
+        None,
+        ox.QueryResultsFormat.JSON,
+        ("application/json",),
+    ),
     Format("xml", "application/sparql-results+xml", "srx", None, ox.QueryResultsFormat.XML),
     Format("csv", "text/csv", "csv", None, ox.QueryResultsFormat.CSV),
     Format("tsv", "text/tab-separated-values", "tsv", None, ox.QueryResultsFormat.TSV),

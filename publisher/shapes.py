@@ -137,8 +137,14 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> Report:
                 source_shape=_text(report_graph.value(node, SH.sourceShape)) or "",
             )
         )
-    results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.source_shape, r.focus_node,
-                                r.path or ""))
+    results.sort(
+        key=lambda r: (
+            SEVERITY_ORDER.get(r.severity, 9),
+            r.source_shape,
+            r.focus_node,
+            r.path or "",
+        )
+    )
     return Report(conforms=bool(conforms), results=tuple(results), graph=report_graph)
 
 

@@ -114,8 +114,9 @@ class Dataset:
         graph = rdflib.Graph()
         for quad in ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS):
             if quad.graph_name.value in wanted:
-                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
-                           to_rdflib(quad.object)))
+                graph.add(
+                    (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+                )
         return graph
 
 

@@ -25,14 +25,18 @@ def test_select_ask_and_count(store: Store) -> None:
     assert rows == [{"name": rdflib.Literal("Centre Alpha", lang="fr")}]
     assert store.ask(f"ASK {{ <{ALPHA}> a ?type }}")
     assert not store.ask("ASK { ?s <https://schema.org/telephone> ?o }")
-    assert store.count() == len(list(rdflib.Dataset().parse(
-        data=load([MINI], BASE).nquads, format="nquads").quads()))
+    assert store.count() == len(
+        list(rdflib.Dataset().parse(data=load([MINI], BASE).nquads, format="nquads").quads())
+    )
 
 
 def test_describe_gives_own_triples_and_unknown_gives_empty(store: Store) -> None:
     graph = describe(store, ALPHA)
-    assert (rdflib.URIRef(ALPHA), rdflib.URIRef("https://schema.org/name"),
-            rdflib.Literal("Centre Alpha", lang="fr")) in graph
+    assert (
+        rdflib.URIRef(ALPHA),
+        rdflib.URIRef("https://schema.org/name"),
+        rdflib.Literal("Centre Alpha", lang="fr"),
+    ) in graph
     assert len(describe(store, BASE + "id/centre/nowhere")) == 0
 
 

@@ -36,6 +36,4 @@ def open_store(settings: Settings) -> Store:
         return BACKENDS[settings.store](settings)
     if settings.store.startswith(("http://", "https://")) and "sparql" in BACKENDS:
         return BACKENDS["sparql"](settings)
-    raise ValueError(
-        f"unknown store {settings.store!r}: use 'embedded' or a SPARQL endpoint URL"
-    )
+    raise ValueError(f"unknown store {settings.store!r}: use 'embedded' or a SPARQL endpoint URL")

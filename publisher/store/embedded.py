@@ -50,8 +50,9 @@ class EmbeddedStore:
             raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
         graph = rdflib.Graph()
         for triple in result:
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
-                       to_rdflib(triple.object)))
+            graph.add(
+                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+            )
         return graph
 
     def select(self, query: str) -> list[Row]:
