@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, jsonify
+from flask import Flask, current_app
 
+from publisher import errors, views
 from publisher.config import Settings
 from publisher.publication import Publication
 
@@ -18,20 +19,13 @@ def create_app(settings: Settings | None = None, pub: Publication | None = None)
     """Build the app: load, validate and store the data, then register the views.
 
     :raises publisher.publication.ValidationFailed: the data breaks the shapes.
+    :raises publisher.sources.SourceError: a file is missing or not valid RDF.
     """
     settings = settings or Settings()
     app = Flask(__name__)
-    app.config["JSON_SORT_KEYS"] = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["publisher"] = pub or Publication.open(settings)
-
-    @app.get("/healthz")
-    def healthz() -> Response:
-        current = publication()
-        return jsonify(
-            status="ok",
-            version=current.version,
-            quads=current.store.count(),
-            files=len(current.dataset.sources),
-        )
-
+    errors.register(app)
+    for bp in views.blueprints():
+        app.register_blueprint(bp)
     return app

@@ -122,6 +122,16 @@ def serve(
     run_gunicorn(app, host=host, port=port, workers=workers)
 
 
+def _add_commands() -> None:
+    from publisher.commands import commands
+
+    for command in commands():
+        cli.add_command(command)
+
+
+_add_commands()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     try:

@@ -1,0 +1,28 @@
+from flask.testing import FlaskClient
+
+from publisher import Settings, create_app
+from tests.conftest import MINI
+
+
+def mini_client() -> FlaskClient:
+    return create_app(Settings(data_paths=(MINI,))).test_client()
+
+
+def test_healthz_reports_what_is_loaded() -> None:
+    response = mini_client().get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok" and body["quads"] > 5 and body["files"] == 3
+
+
+def test_unknown_path_is_a_short_plain_text_404() -> None:
+    response = mini_client().get("/no/such/thing")
+    assert response.status_code == 404
+    assert response.mimetype == "text/plain"
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_errors_answer_json_to_json_clients() -> None:
+    response = mini_client().get("/no/such/thing", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.get_json()["status"] == 404
