@@ -26,3 +26,14 @@ def test_errors_answer_json_to_json_clients() -> None:
     response = mini_client().get("/no/such/thing", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert response.get_json()["status"] == 404
+
+
+def test_get_carries_etag_cache_control_cors_and_answers_304() -> None:
+    client = mini_client()
+    first = client.get("/healthz")
+    assert first.headers["Access-Control-Allow-Origin"] == "*"
+    etag = first.headers.get("ETag")
+    assert etag
+    again = client.get("/healthz", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert client.get("/healthz", headers={"If-None-Match": '"other"'}).status_code == 200

@@ -1,0 +1,32 @@
+"""HTTP caching and CORS for every GET: ETag, 304, Cache-Control, Vary.
+
+The ETag combines the loaded data's version with the body, so it changes when
+the data changes; views only set ``Vary`` and, if they like, ``Cache-Control``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Flask, Response, request
+
+DEFAULT_CACHE_CONTROL = "public, max-age=300"
+
+
+def register(app: Flask, version: object) -> None:
+    """Install the after-request hook; ``version()`` gives the data's version tag."""
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        response.headers.setdefault("Access-Control-Allow-Origin", "*")
+        if request.method not in {"GET", "HEAD"} or response.status_code != 200:
+            return response
+        if response.is_streamed:
+            response.headers.setdefault("Cache-Control", "no-cache")
+            return response
+        response.headers.setdefault("Cache-Control", DEFAULT_CACHE_CONTROL)
+        if "ETag" not in response.headers:
+            digest = hashlib.sha256(response.get_data())
+            digest.update(str(version()).encode())  # type: ignore[operator]
+            response.set_etag(digest.hexdigest()[:32])
+        return response.make_conditional(request)
