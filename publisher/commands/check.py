@@ -72,7 +72,7 @@ def locate(iri: str, texts: dict[str, str], base_url: str) -> tuple[str | None, 
             match = re.search(rf"(?<![\w:<-])({pattern})(?![\w-])", line)
             if match is None:
                 continue
-            if not line[: match.start()].strip():
+            if match.start() == 0:
                 return path, number
             if best == (None, None):
                 best = (path, number)
