@@ -1,0 +1,60 @@
+"""``publisher diff OLD NEW``: what changed, whether it breaks, and the bump it needs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from publisher.config import PROJECT_ROOT
+from publisher.diff import SnapshotError, compare, graphs, snapshot, to_text
+from publisher.sources import SourceError
+
+
+@click.command("diff")
+@click.argument("old")
+@click.argument("new", default=".")
+@click.option(
+    "--repo",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=PROJECT_ROOT,
+    show_default=True,
+    help="Git repository that revisions refer to.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--check-version",
+    is_flag=True,
+    help="Exit 1 when NEW's owl:versionInfo is not bumped enough for the changes.",
+)
+def diff_command(old: str, new: str, repo: Path, output_format: str, check_version: bool) -> None:
+    """Compare two versions of ontology/, data/ and shapes/.
+
+    OLD and NEW are folders holding those three (NEW defaults to the working
+    tree) or git revisions (tags, branches, commits) of --repo. Breaking
+    changes (removed or renamed terms, tightened shapes, removed resources)
+    need a major version bump.
+    """
+    try:
+        with snapshot(old, repo) as before, snapshot(new, repo) as after:
+            report = compare(graphs(before), graphs(after))
+    except (SnapshotError, SourceError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    if output_format == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(to_text(report))
+    if check_version and report.version_ok() is False:
+        sys.exit(1)
+
+
+COMMANDS = [diff_command]
