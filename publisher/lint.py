@@ -150,7 +150,7 @@ def _rim_iris(graph: rdflib.Graph, namespace: str) -> set[rdflib.URIRef]:
 def check_declared(
     ontology: rdflib.Graph, used_in: dict[str, rdflib.Graph], namespace: str
 ) -> Iterator[Finding]:
-    """Every ``rim:`` IRI used in data or shapes is declared by the ontology."""
+    """Every ``rim:`` IRI used (in data, shapes or the ontology itself) is declared."""
     known = set(declared_terms(ontology, namespace))
     for role, graph in used_in.items():
         for iri in sorted(_rim_iris(graph, namespace) - known):
@@ -276,9 +276,10 @@ def lint(
 ) -> list[Finding]:
     """Run every rule; errors first, then by subject."""
     namespace = rim(base_url)
+    used = {"data": data, "shapes": shapes, "ontology": ontology}
     findings = [
         *check_documentation(ontology, data, namespace),
-        *check_declared(ontology, {"data": data, "shapes": shapes}, namespace),
+        *check_declared(ontology, used, namespace),
         *check_shapes_cover_classes(ontology, shapes, namespace),
         *check_broader(data + ontology),
         *check_unique_labels(data),

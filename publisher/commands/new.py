@@ -24,6 +24,11 @@ REQUIRED = {
 }
 
 
+def interactive() -> bool:
+    """Whether a person is at the keyboard to answer prompts."""
+    return sys.stdin.isatty()
+
+
 def _ask(value: object, name: str, interactive: bool) -> object:
     """``value``, or the answer to a prompt when interactive, or a usage error."""
     if value:
@@ -74,9 +79,9 @@ def new_command(kind: str, output: Path | None, force: bool, **values: object) -
     Example: publisher new modality --slug pet --label-fr "TEP" --label-en "PET"
     --schema schema:PET -o data/modality-pet.ttl
     """
-    interactive = sys.stdin.isatty()
+    asking = interactive()
     for name in ("slug", "label_fr", "label_en", *REQUIRED[kind]):
-        values[name] = _ask(values[name], name, interactive)
+        values[name] = _ask(values[name], name, asking)
     try:
         text = scaffold(
             Entity(
