@@ -242,3 +242,28 @@ def to_text(diff: Diff) -> str:
     if ok is not None:
         lines.append("Declared ontology version: " + ("sufficient." if ok else "NOT sufficient."))
     return "\n".join(lines)
+
+
+def release_problems(baseline: Path, current: Path) -> tuple[list[str], Diff]:
+    """Why ``current``'s ontology and shapes cannot follow the release in ``baseline``.
+
+    Breaking changes need a higher major version; the version never goes
+    back. Data is left out: its changes are reported by ``publisher diff``.
+    """
+    old, new = graphs(baseline), graphs(current)
+    old["data"] = new["data"] = rdflib.Graph()
+    report = compare(old, new)
+    was, now = report.versions["ontology"]
+    if not was or not now:
+        return ["no owl:versionInfo on the owl:Ontology to compare"], report
+    problems = []
+    if versioning.parse(now) < versioning.parse(was):
+        problems.append(f"the version went back from {was} to {now}")
+    if report.breaking and versioning.parse(now)[0] <= versioning.parse(was)[0]:
+        listed = "; ".join(f"{c.resource}: {c.kind} {' '.join(c.details)}" for c in report.breaking)
+        problems.append(
+            f"{len(report.breaking)} breaking change(s) since release {was} but the version is "
+            f"{now}; bump owl:versionInfo and owl:versionIRI to {versioning.bump(was, 'major')} "
+            f"(and add it to CHANGELOG.md), or undo: {listed}"
+        )
+    return problems, report
