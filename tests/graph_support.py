@@ -101,7 +101,8 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> Report:
     )
     assert isinstance(report, rdflib.Graph)
     results = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
+    # Top-level results only: pyshacl also types the nested sh:detail results of sh:node.
+    for node in report.objects(None, SH.result):
         severity = report.value(node, SH.resultSeverity)
         messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
         results.append(
