@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 
 from publisher.cli import cli
+from publisher.config import PROJECT_ROOT
 from publisher.diagram import edges
 from publisher.formats import RDF
 from publisher.lint import CLASS_TYPES, declared_terms, rim
@@ -159,3 +160,12 @@ def test_publisher_docs_writes_the_same_documentation(tmp_path: Path, client: Fl
     assert anchors and anchors == set(re.findall(r'<article class="term" id="([^"]+)"', static))
     assert "<svg" in static and "<style>" in static and "/static/" not in static
     assert f'href="{BASE}doc/centre/frejus"' in static
+
+
+def test_the_committed_static_documentation_is_up_to_date(client: FlaskClient) -> None:
+    """docs/ontology.html documents every term and concept; if not, run `publisher docs`."""
+    static = (PROJECT_ROOT / "docs" / "ontology.html").read_text(encoding="utf-8")
+    served = client.get("/ontology?lang=en").get_data(as_text=True)
+    pattern = r'<article class="term" id="([^"]+)"'
+    missing = set(re.findall(pattern, served)) - set(re.findall(pattern, static))
+    assert not missing, f"docs/ontology.html lacks {sorted(missing)}: run `publisher docs`"
