@@ -120,3 +120,40 @@ def test_an_existing_file_is_not_overwritten(tmp_path: Path) -> None:
     target.write_text("keep")
     result = CliRunner().invoke(cli, [*PET, "-o", str(target)])
     assert result.exit_code == 2 and target.read_text() == "keep"
+
+
+def test_new_specialty_aspect_and_procedure_pass_check(tmp_path: Path) -> None:
+    """Scaffolds of the other kinds, sourced from a sentence of a fictional document."""
+    repo = copy_repo(tmp_path)
+    source = [
+        "--source", "example-page", "--source-title", "Page d’exemple",
+        "--quote", "Exemple : une sous-spécialité, un versant et un acte de radiologie.",
+    ]  # fmt: skip
+    commands = [
+        [
+            "new", "specialty", "--slug", "paediatric-radiology",
+            "--label-fr", "radiologie pédiatrique", "--label-en", "paediatric radiology",
+            "--definition-fr", "Radiologie de l’enfant.",
+            "--definition-en", "Radiology of children.",
+            "--broader", "radiology", "--no-schema-reason", "schema.org has no such member",
+        ],
+        [
+            "new", "aspect", "--slug", "preventive", "--aspect-type", "therapeutic",
+            "--label-fr", "versant préventif", "--label-en", "preventive aspect",
+            "--specialty", "interventional-radiology", "--no-schema-reason", "none fits",
+        ],
+        [
+            "new", "procedure", "--slug", "example-treatment", "--aspect", "therapeutic",
+            "--label-fr", "traitement d’exemple", "--label-en", "example treatment",
+        ],
+    ]  # fmt: skip
+    for index, args in enumerate(commands):
+        extra = source if index == 0 else [*source[:2], *source[4:]]
+        target = repo / "data" / f"new-{index}.ttl"
+        result = CliRunner().invoke(cli, [*args, *extra, "-o", str(target)])
+        assert result.exit_code == 0, result.output
+    errors = [f for f in check(roots(repo), BASE) if f.severity == "error"]
+    assert errors == []
+    graph = rdflib.Graph().parse(repo / "data" / "new-0.ttl", publicID=BASE)
+    broader = rdflib.URIRef("http://www.w3.org/2004/02/skos/core#broader")
+    assert (None, broader, rdflib.URIRef(f"{BASE}id/specialty/radiology")) in graph
