@@ -93,3 +93,12 @@ def dataset_version(graph: rdflib.Graph) -> str | None:
                 if value is not None:
                     return str(value)
     return None
+
+
+def published_version(ontology: rdflib.Graph, data: rdflib.Graph) -> str | None:
+    """The version to announce for the dataset (e.g. in VoID/DCAT ``owl:versionInfo``).
+
+    The data's own VoID/DCAT description wins; without one the dataset is
+    released with the ontology, so it carries the ontology's version.
+    """
+    return dataset_version(data) or ontology_version(ontology)

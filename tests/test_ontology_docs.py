@@ -122,6 +122,7 @@ def test_the_ontology_and_shapes_in_every_rdf_format(client: FlaskClient, fmt) -
         expected = len(pub(client).dataset.rdflib_graph(role))
         assert len(parsed) == expected
         assert client.get(f"/{role}.{fmt.extension}").data == response.data
+        assert f'</{role}.html>; rel="alternate"; type="text/html"' in response.headers["Link"]
 
 
 def test_not_acceptable_and_unknown_terms(client: FlaskClient) -> None:

@@ -14,6 +14,8 @@ import re
 import shutil
 from pathlib import Path
 
+import rdflib
+
 from publisher import versioning
 from publisher.config import PROJECT_ROOT
 from publisher.diff import graphs, release_problems
@@ -101,3 +103,17 @@ def test_the_guard_catches_a_removed_term(tmp_path: Path) -> None:
     problems, report = release_problems(release, copy)
     assert any(c.resource == "rim:Video" and c.kind == "removed" for c in report.breaking)
     assert problems and "rim:Video: removed" in problems[0]
+
+
+def test_the_dataset_carries_a_semantic_version() -> None:
+    loaded = graphs(PROJECT_ROOT)
+    version = versioning.published_version(loaded["ontology"], loaded["data"])
+    assert version is not None
+    versioning.parse(version)
+    described = rdflib.Graph().parse(
+        data="<d> a <http://rdfs.org/ns/void#Dataset> ; "
+        '<http://www.w3.org/ns/dcat#version> "2.1.0" .',
+        format="turtle",
+        publicID="http://x/",
+    )
+    assert versioning.published_version(loaded["ontology"], described) == "2.1.0"

@@ -120,9 +120,14 @@ def _answer(role: str, token: str | None) -> Response:
         response.headers["Content-Language"] = lang
     else:
         response = Response(serialize(pub, role, fmt), mimetype=fmt.media_type)
+    response.headers["Vary"] = "Accept-Language" if token else "Accept, Accept-Language"
     if not token:
-        response.headers["Vary"] = "Accept, Accept-Language"
         response.headers["Content-Location"] = f"/{role}.{fmt.extension}"
+    response.headers["Link"] = ", ".join(
+        f'</{role}.{f.extension}>; rel="alternate"; type="{f.media_type}"'
+        for f in RESOURCE
+        if f != fmt
+    )
     return response
 
 
