@@ -22,6 +22,7 @@ from rdflib.namespace import DCAT, OWL, RDF, VOID
 BUMPS = ("patch", "minor", "major")
 _SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$")
 _SCHEMA_VERSION = rdflib.URIRef("https://schema.org/version")
+_DCAT_VERSION = rdflib.URIRef("http://www.w3.org/ns/dcat#version")
 
 
 class VersionError(ValueError):
@@ -88,7 +89,7 @@ def dataset_version(graph: rdflib.Graph) -> str | None:
     """The version on the data's own VoID/DCAT description, if it has one."""
     for kind in (VOID.Dataset, DCAT.Dataset):
         for node in graph.subjects(RDF.type, kind):
-            for prop in (OWL.versionInfo, DCAT.version, _SCHEMA_VERSION):
+            for prop in (OWL.versionInfo, _DCAT_VERSION, _SCHEMA_VERSION):
                 value = graph.value(node, prop)
                 if value is not None:
                     return str(value)
