@@ -102,6 +102,8 @@ def snapshot(spec: str, repo: Path) -> Iterator[Path]:
     if Path(spec).is_dir():
         yield Path(spec)
         return
+    if spec.startswith("-"):
+        raise SnapshotError(f"{spec}: not a folder nor a git revision")
     git = ["git", "-C", str(repo)]
     names = subprocess.run(
         [*git, "ls-tree", "--name-only", f"{spec}^{{tree}}"], capture_output=True, text=True
