@@ -137,7 +137,11 @@ def test_nothing_invented(data_graph: rdflib.Graph, predicate: rdflib.URIRef) ->
 
 def test_no_dates_in_data(data_graph: rdflib.Graph) -> None:
     date_types = {rdflib.XSD.date, rdflib.XSD.dateTime, rdflib.XSD.gYear, rdflib.XSD.gYearMonth}
-    dated = [o for o in data_graph.objects() if isinstance(o, rdflib.Literal) and o.datatype in date_types]
+    dated = [
+        o
+        for o in data_graph.objects()
+        if isinstance(o, rdflib.Literal) and o.datatype in date_types
+    ]
     assert dated == []
 
 

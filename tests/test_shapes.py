@@ -21,7 +21,13 @@ from graph_support import (
 INVALID = TESTS / "data" / "invalid"
 VALID = TESTS / "data" / "valid"
 CENTRES = [iri(f"id/centre/{c}") for c in ("frejus", "saint-raphael", "draguignan")]
-SEO_SHAPES = ["SeoStreetAddressShape", "SeoPostalCodeShape", "SeoTelephoneShape", "SeoUrlShape", "SeoGeoShape"]
+SEO_SHAPES = [
+    "SeoStreetAddressShape",
+    "SeoPostalCodeShape",
+    "SeoTelephoneShape",
+    "SeoUrlShape",
+    "SeoGeoShape",
+]
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
