@@ -152,7 +152,8 @@ def test_schema_terms_exist(everything: rdflib.Graph, schemaorg_vocabulary: rdfl
 def test_schema_terms_exist_in_test_examples(schemaorg_vocabulary: rdflib.Graph) -> None:
     from graph_support import TESTS
 
-    graph = load_graph(sorted((TESTS / "data").glob("[iv]*valid/*.ttl")))
+    examples = [p for kind in ("invalid", "valid") for p in (TESTS / "data" / kind).glob("*.ttl")]
+    graph = load_graph(sorted(examples))
     assert len(graph) > 100
     used = {t for triple in graph for t in triple if str(t).startswith(str(SCHEMA))}
     assert sorted(t for t in used if (t, RDF.type, None) not in schemaorg_vocabulary) == []
