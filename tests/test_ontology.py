@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 import rdflib
-from graph_support import BASE_URL, SCHEMA, iri, load_graph, rim, turtle_files
+from graph_support import BASE_URL, SCHEMA, TESTS, iri, load_graph, rim, turtle_files
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 RIM = rim()
@@ -150,8 +150,6 @@ def test_schema_terms_exist(everything: rdflib.Graph, schemaorg_vocabulary: rdfl
 
 
 def test_schema_terms_exist_in_test_examples(schemaorg_vocabulary: rdflib.Graph) -> None:
-    from graph_support import TESTS
-
     examples = [p for kind in ("invalid", "valid") for p in (TESTS / "data" / kind).glob("*.ttl")]
     graph = load_graph(sorted(examples))
     assert len(graph) > 100

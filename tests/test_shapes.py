@@ -15,6 +15,7 @@ from graph_support import (
     named_shapes,
     shape_message,
     shape_subgraph,
+    turtle_files,
     validate,
 )
 
@@ -232,8 +233,6 @@ def test_cited_street_address_closes_the_seo_gap(
 def test_shapes_follow_the_serving_base() -> None:
     """IRI patterns are not anchored to a host: the graph served elsewhere still conforms."""
     other = "https://example.org/kg/"
-    from graph_support import turtle_files
-
     data = load_graph(turtle_files("ontology", "data"), other)
     shapes = load_graph([p for p in turtle_files("shapes") if p.name == "core.ttl"], other)
     assert validate(data, shapes).violations == ()
