@@ -148,6 +148,18 @@ def _curve(a: tuple[float, float], b: tuple[float, float], nth: int) -> list[tup
     return [(x1, ay), (x1 + bend, ay + 6 * nth), (x2 - bend, by + 6 * nth), (x2, by)]
 
 
+def _free_spot(taken: list[tuple[float, float, float]], x: float, y: float, chars: int) -> float:
+    """A height near ``y`` where a label of ``chars`` centred on ``x`` overlaps no other."""
+    half = 3.4 * chars
+    for step in range(12):
+        candidate = y + (step + 1) // 2 * 14 * (1 if step % 2 else -1)
+        if all(abs(candidate - ty) >= 14 or abs(x - tx) >= half + th for tx, ty, th in taken):
+            taken.append((x, candidate, half))
+            return candidate
+    taken.append((x, y, half))
+    return y
+
+
 def render_svg(
     ontology: rdflib.Graph,
     base: str,
@@ -185,6 +197,7 @@ def render_svg(
     labels = []
     pairs: dict[tuple[str, str], int] = {}
     fan: dict[str, int] = {}
+    taken: list[tuple[float, float, float]] = []
     for source, target, kind, prop in links:
         key = (min(source, target), max(source, target))
         nth = pairs[key] = pairs.get(key, -1) + 1
@@ -208,6 +221,7 @@ def render_svg(
             (x, y), anchor = (points[1][0] + 4, points[0][1] + 4 + 14 * nth), "start"
         else:
             (x, y), anchor = _point(points, 0.25 + 0.5 * ((k * 0.37) % 1)), "middle"
+        y = _free_spot(taken, x if anchor == "middle" else x + 3.3 * len(name), y, len(name))
         labels.append(
             f'<text x="{x:.0f}" y="{y + 4:.0f}" text-anchor="{anchor}" fill="#124" '
             f'stroke="white" stroke-width="3" paint-order="stroke">{escape(name)}</text>'
