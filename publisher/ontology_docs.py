@@ -237,7 +237,7 @@ class ShapeDoc:
     anchor: str
     name: str
     description: str
-    targets: list[str]
+    targets: list[Link]
     constraints: list[str]
     message: str
     severity: str
@@ -252,7 +252,7 @@ def shape_docs(shapes: rdflib.Graph, base: str) -> list[ShapeDoc]:
             if not isinstance(shape, rdflib.URIRef):
                 continue
             targets = [
-                f"{short(p, base)} {short(o, base)}"
+                Link(str(o), f"{short(p, base)} {short(o, base)}", _term_href(o, base))
                 for p in _TARGETS
                 for o in shapes.objects(shape, p)
             ]
@@ -275,6 +275,12 @@ def shape_docs(shapes: rdflib.Graph, base: str) -> list[ShapeDoc]:
                 )
             )
     return docs
+
+
+def _term_href(term: rdflib.term.Node, base: str) -> str | None:
+    """``/ontology#Term`` for a term of the ontology, else nothing."""
+    ns = rim(base)
+    return "/ontology#" + str(term)[len(ns) :] if str(term).startswith(ns) else None
 
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)

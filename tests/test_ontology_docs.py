@@ -149,6 +149,8 @@ def test_shapes_page_lists_every_named_shape(client: FlaskClient) -> None:
     for shape in named:
         assert f'id="{shape.rsplit("#", 1)[-1]}"' in html
     assert "sh:minCount 1" in html
+    target = "<code>sh:targetClass rim:ImagingCentre</code>"
+    assert f'<a href="/ontology#ImagingCentre">{target}</a>' in html
 
 
 def test_publisher_docs_writes_the_same_documentation(tmp_path: Path, client: FlaskClient) -> None:
