@@ -75,3 +75,19 @@ def test_locate_prefers_the_line_where_the_resource_is_described() -> None:
     assert locate("http://h/id/centre/frejus", texts, "http://h/") == ("a.ttl", 3)
     assert locate("http://h/id/centre/other", texts, "http://h/") == ("b.ttl", 1)
     assert locate("http://h/id/centre/none", texts, "http://h/") == (None, None)
+
+
+def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
+    (tmp_path / "one.ttl").write_text(
+        "@prefix unused: <http://unused.example/> .\n"
+        "<http://a.example/s> <http://a.example/p> 1 .\n"
+    )
+    code, output = run(str(tmp_path))
+    assert code == 0 and "warning [unused-prefix]" in output
+    assert output.rstrip().endswith("OK: 1 file(s), 0 error(s), 1 warning(s)")
+    assert run("--strict", str(tmp_path))[0] == 1
+
+
+def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    code, output = run(str(tmp_path / "nowhere"))
+    assert code == 2 and "no such file or folder" in output
