@@ -11,7 +11,7 @@ alignments) each get a ``rim:Fact`` with ``prov:wasDerivedFrom`` and an
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import rdflib
 
@@ -74,7 +74,6 @@ class Entity:
     source_publisher: str | None = None  # organisation slug publishing a new source
     activity: str = "extraction-2026"  # id/activity/{activity}
     quote: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def iri(kind: str, slug: str) -> str:

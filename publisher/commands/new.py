@@ -24,6 +24,10 @@ REQUIRED = {
 }
 
 
+#: Option names that differ from :class:`Entity` field names.
+_FIELDS = {"alt_label": "alt_labels", "schema_term": "schema", "specialty": "specialties"}
+
+
 def interactive() -> bool:
     """Whether a person is at the keyboard to answer prompts."""
     return sys.stdin.isatty()
@@ -82,33 +86,12 @@ def new_command(kind: str, output: Path | None, force: bool, **values: object) -
     asking = interactive()
     for name in ("slug", "label_fr", "label_en", *REQUIRED[kind]):
         values[name] = _ask(values[name], name, asking)
+    renamed = {"alt_label": "alt_labels", "schema_term": "schema", "specialty": "specialties"}
+    fields = {
+        renamed.get(k, k): tuple(v) if isinstance(v, tuple | list) else v for k, v in values.items()
+    }
     try:
-        text = scaffold(
-            Entity(
-                kind=kind,
-                slug=str(values["slug"]),
-                label_fr=str(values["label_fr"]),
-                label_en=str(values["label_en"]),
-                definition_fr=values["definition_fr"],  # type: ignore[arg-type]
-                definition_en=values["definition_en"],  # type: ignore[arg-type]
-                alt_labels=tuple(values["alt_label"]),  # type: ignore[arg-type]
-                schema=values["schema_term"],  # type: ignore[arg-type]
-                no_schema_reason=values["no_schema_reason"],  # type: ignore[arg-type]
-                broader=values["broader"],  # type: ignore[arg-type]
-                specialties=tuple(values["specialty"]),  # type: ignore[arg-type]
-                aspect=values["aspect"],  # type: ignore[arg-type]
-                aspect_type=values["aspect_type"],  # type: ignore[arg-type]
-                name=values["name"],  # type: ignore[arg-type]
-                group=str(values["group"]),
-                town=values["town"],  # type: ignore[arg-type]
-                town_name=values["town_name"],  # type: ignore[arg-type]
-                source=str(values["source"]),
-                source_title=values["source_title"],  # type: ignore[arg-type]
-                source_publisher=values["source_publisher"],  # type: ignore[arg-type]
-                activity=str(values["activity"]),
-                quote=values["quote"],  # type: ignore[arg-type]
-            )
-        )
+        text = scaffold(Entity(kind=kind, **fields))  # type: ignore[arg-type]
     except ScaffoldError as error:
         raise click.UsageError(str(error)) from None
     if output is None or str(output) == "-":
