@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
+from rdflib.term import Node
 
 SCHEMA = "https://schema.org/"
 LANGUAGES = ("fr", "en")
@@ -69,9 +70,11 @@ def rim(base_url: str) -> str:
     return f"{base_url}ontology#"
 
 
-def declared_terms(ontology: rdflib.Graph, namespace: str) -> dict[rdflib.URIRef, set]:
+def declared_terms(
+    ontology: rdflib.Graph, namespace: str
+) -> dict[rdflib.URIRef, set[rdflib.URIRef]]:
     """Terms the ontology declares in ``namespace``, with their declared types."""
-    terms: dict[rdflib.URIRef, set] = defaultdict(set)
+    terms: dict[rdflib.URIRef, set[rdflib.URIRef]] = defaultdict(set)
     for kind in TERM_TYPES:
         for term in ontology.subjects(RDF.type, kind):
             if isinstance(term, rdflib.URIRef) and str(term).startswith(namespace):
@@ -84,7 +87,7 @@ def concepts(graph: rdflib.Graph) -> set[rdflib.URIRef]:
     return {c for c in graph.subjects(RDF.type, SKOS.Concept) if isinstance(c, rdflib.URIRef)}
 
 
-def _langs(graph: rdflib.Graph, node: rdflib.term.Node, props: Iterable) -> set[str]:
+def _langs(graph: rdflib.Graph, node: rdflib.term.Node, props: Iterable[Node]) -> set[str]:
     return {
         value.language or ""
         for prop in props
@@ -93,7 +96,7 @@ def _langs(graph: rdflib.Graph, node: rdflib.term.Node, props: Iterable) -> set[
     }
 
 
-def _has_counterpart(graph: rdflib.Graph, node: rdflib.term.Node, props: Iterable) -> bool:
+def _has_counterpart(graph: rdflib.Graph, node: rdflib.term.Node, props: Iterable[Node]) -> bool:
     if any(str(o).startswith(SCHEMA) for p in props for o in graph.objects(node, p)):
         return True
     return any(
@@ -119,7 +122,11 @@ def check_documentation(
 
 
 def _documented(
-    graph: rdflib.Graph, node: rdflib.URIRef, definition_severity: str, match_severity: str, props
+    graph: rdflib.Graph,
+    node: rdflib.URIRef,
+    definition_severity: str,
+    match_severity: str,
+    props: Iterable[Node],
 ) -> Iterator[Finding]:
     missing = [lang for lang in LANGUAGES if lang not in _langs(graph, node, LABELS)]
     if missing:
@@ -183,30 +190,30 @@ def check_broader(graph: rdflib.Graph) -> Iterator[Finding]:
                     "error",
                     "dangling-broader",
                     f"{graph.qname(prop)} {target} is not a skos:Concept of the graph",
-                    subject,
+                    str(subject),
                 )
 
 
 def check_unique_labels(graph: rdflib.Graph) -> Iterator[Finding]:
     """One prefLabel per language per concept, and no two concepts of a scheme alike."""
-    owners: dict[tuple, set] = defaultdict(set)
+    owners: dict[tuple[Node, str | None, str], set[rdflib.URIRef]] = defaultdict(set)
     for concept in sorted(concepts(graph)):
         seen: dict[str, int] = defaultdict(int)
-        for label in graph.objects(concept, SKOS.prefLabel):
-            if isinstance(label, rdflib.Literal):
-                seen[label.language or ""] += 1
+        for value in graph.objects(concept, SKOS.prefLabel):
+            if isinstance(value, rdflib.Literal):
+                seen[value.language or ""] += 1
                 for scheme in graph.objects(concept, SKOS.inScheme):
-                    owners[(scheme, label.language, str(label).casefold())].add(concept)
+                    owners[(scheme, value.language, str(value).casefold())].add(concept)
         for lang, count in seen.items():
             if count > 1:
                 message = f"{count} skos:prefLabel @{lang}: SKOS allows one per language"
                 yield Finding("error", "duplicate-label", message, concept)
-    for (scheme, lang, label), holders in sorted(owners.items(), key=lambda kv: str(kv[0])):
+    for (scheme, language, text), holders in sorted(owners.items(), key=lambda kv: str(kv[0])):
         if len(holders) > 1:
             others = ", ".join(sorted(holders))
-            message = f'prefLabel "{label}"@{lang} is shared in {scheme} by {others}'
-            for concept in sorted(holders):
-                yield Finding("error", "duplicate-label", message, concept)
+            message = f'prefLabel "{text}"@{language} is shared in {scheme} by {others}'
+            for holder in sorted(holders):
+                yield Finding("error", "duplicate-label", message, holder)
 
 
 def check_iris(graphs: dict[str, rdflib.Graph], base_url: str) -> Iterator[Finding]:

@@ -81,7 +81,7 @@ def usage_from_store(store: Store, base: str) -> Usage:
     )
     for query in queries:
         for row in store.select(query):
-            counts[str(row["t"])] = counts.get(str(row["t"]), 0) + int(row["n"])
+            counts[str(row["t"])] = counts.get(str(row["t"]), 0) + int(str(row["n"]))
     examples: dict[str, list[str]] = defaultdict(list)
     rows = store.select(
         f"SELECT ?t ?s WHERE {{ GRAPH {data} {{ ?s a ?t }} FILTER(isIRI(?s) && "
@@ -94,7 +94,9 @@ def usage_from_store(store: Store, base: str) -> Usage:
     return Usage(counts, dict(examples))
 
 
-def _texts(graph: rdflib.Graph, node: rdflib.term.Node, props: tuple) -> dict[str, str]:
+def _texts(
+    graph: rdflib.Graph, node: rdflib.term.Node, props: tuple[rdflib.URIRef, ...]
+) -> dict[str, str]:
     found: dict[str, str] = {}
     for prop in props:
         for value in graph.objects(node, prop):
@@ -171,7 +173,7 @@ def build(
             labels=_texts(ontology, term, (RDFS.label, SKOS.prefLabel)),
             definitions=_texts(ontology, term, (SKOS.definition,)),
             supers=[link(o) for o in sup if isinstance(o, rdflib.URIRef)],
-            subs=[link(s) for s in sorted(sub)],
+            subs=[link(s) for s in sorted(sub, key=str)],
             counterparts=[link(o) for o in sup if str(o).startswith(SCHEMA)],
             notes=[str(n) for p in NOTES for n in ontology.objects(term, p) if _english(n)],
             domain=[link(o) for o in ontology.objects(term, RDFS.domain)],
@@ -195,7 +197,7 @@ def build(
                 definitions=_texts(data, concept, (SKOS.definition,)),
                 supers=[link(o) for o in data.objects(concept, SKOS.broader)]
                 + [link(t) for t in types],
-                subs=[link(s) for s in sorted(data.subjects(SKOS.broader, concept))],
+                subs=[link(s) for s in sorted(data.subjects(SKOS.broader, concept), key=str)],
                 counterparts=[link(o) for o in matches],
                 notes=[str(n) for p in NOTES for n in data.objects(concept, p) if _english(n)],
                 shapes=[
@@ -215,12 +217,15 @@ def _english(note: rdflib.term.Node) -> bool:
 
 
 def _applying(
-    ontology: rdflib.Graph, index: dict[rdflib.term.Node, set[rdflib.URIRef]], term: rdflib.URIRef
+    ontology: rdflib.Graph,
+    index: dict[rdflib.term.Node, set[rdflib.URIRef]],
+    term: rdflib.term.Node,
 ) -> list[rdflib.URIRef]:
     """Shapes that target the class or a super-class, or constrain the property."""
     found: set[rdflib.URIRef] = set()
     for sup in ontology.transitive_objects(term, RDFS.subClassOf):
-        found |= index.get(sup, set())
+        if sup is not None:
+            found |= index.get(sup, set())
     return sorted(found)
 
 
@@ -248,7 +253,7 @@ def shape_docs(shapes: rdflib.Graph, base: str) -> list[ShapeDoc]:
     skip = {RDF.type, SH.name, SH.description, SH.message, SH.severity, *_TARGETS}
     docs = []
     for kind in (SH.NodeShape, SH.PropertyShape):
-        for shape in sorted(shapes.subjects(RDF.type, kind)):
+        for shape in sorted(shapes.subjects(RDF.type, kind), key=str):
             if not isinstance(shape, rdflib.URIRef):
                 continue
             targets = [
