@@ -60,6 +60,7 @@ class Diff:
 
     changes: list[Change]
     versions: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    skipped: tuple[str, ...] = ()  # roles missing on one side, so not compared
 
     @property
     def required(self) -> str | None:
@@ -82,6 +83,7 @@ class Diff:
             "breaking": len(self.breaking),
             "versions": {k: {"old": o, "new": n} for k, (o, n) in self.versions.items()},
             "version_ok": self.version_ok(),
+            "not_compared": list(self.skipped),
             "changes": [asdict(c) for c in self.changes],
         }
 
@@ -91,6 +93,17 @@ def graphs(root: Path, base: str = BASE) -> dict[str, rdflib.Graph]:
     paths = [root / role for role in ROLES if (root / role).exists()]
     dataset = load(paths, base) if paths else None
     return {role: dataset.rdflib_graph(role) if dataset else rdflib.Graph() for role in ROLES}
+
+
+def compare_folders(before: Path, after: Path) -> Diff:
+    """Compare two folders; a role (ontology, data, shapes) missing on one side is skipped."""
+    old, new = graphs(before), graphs(after)
+    skipped = tuple(r for r in ROLES if not ((before / r).is_dir() and (after / r).is_dir()))
+    for role in skipped:
+        old[role] = new[role] = rdflib.Graph()
+    report = compare(old, new)
+    report.skipped = skipped
+    return report
 
 
 @contextmanager
@@ -238,6 +251,8 @@ def to_text(diff: Diff) -> str:
             lines.extend(f"      {d}" for d in c.details[:40])
     if not diff.changes:
         lines.append("No change.")
+    if diff.skipped:
+        lines.append(f"Not compared (missing on one side): {', '.join(diff.skipped)}.")
     needed = diff.required or "none"
     lines.append(f"\nRequired version bump: {needed} ({len(diff.breaking)} breaking change(s)).")
     ok = diff.version_ok()

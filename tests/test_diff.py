@@ -148,6 +148,7 @@ def test_diff_between_git_revisions_and_the_version_check(tmp_path: Path) -> Non
     shutil.copytree(tmp_path / "shapes", tmp_path / "old" / "shapes")
     same = runner.invoke(cli, ["diff", str(tmp_path / "old"), str(tmp_path), "--check-version"])
     assert same.exit_code == 0 and "No change." in same.output
+    assert "Not compared (missing on one side): data." in same.output
 
 
 def test_unknown_revision_is_a_clear_error(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from publisher.config import PROJECT_ROOT
-from publisher.diff import SnapshotError, compare, graphs, snapshot, to_text
+from publisher.diff import SnapshotError, compare_folders, snapshot, to_text
 from publisher.sources import SourceError
 
 
@@ -45,7 +45,7 @@ def diff_command(old: str, new: str, repo: Path, output_format: str, check_versi
     """
     try:
         with snapshot(old, repo) as before, snapshot(new, repo) as after:
-            report = compare(graphs(before), graphs(after))
+            report = compare_folders(before, after)
     except (SnapshotError, SourceError) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
