@@ -91,3 +91,9 @@ def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
 def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     code, output = run(str(tmp_path / "nowhere"))
     assert code == 2 and "no such file or folder" in output
+
+
+def test_checking_only_the_data_reads_the_project_ontology_as_context() -> None:
+    code, output = run(str(PROJECT_ROOT / "data"))
+    assert code == 0 and "undeclared-term" not in output
+    assert "ontology/" not in output and "shapes/" not in output

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from publisher.config import Settings
+from publisher.config import PROJECT_ROOT, Settings
 from publisher.lint import Finding, lint
 from publisher.shapes import Report, validate_dataset
 from publisher.sources import Dataset, RdfSyntaxError, SourceError, discover, parse
@@ -82,9 +82,15 @@ def locate(iri: str, texts: dict[str, str], base_url: str) -> tuple[str | None, 
 def check(paths: tuple[Path, ...], base_url: str) -> list[Finding]:
     """Every finding for the files under ``paths``, errors first.
 
+    When ``paths`` bring no ontology or no shapes, the project's are read as
+    context (terms are declared there), and only findings in ``paths`` count.
+
     :raises SourceError: when a path does not exist.
     """
-    findings, dataset = syntax_findings(paths, base_url)
+    given = {s.path for s in discover(paths)}
+    roles = {s.role for s in discover(paths)}
+    context = tuple(PROJECT_ROOT / r for r in ("ontology", "shapes") if r not in roles)
+    findings, dataset = syntax_findings(paths + context, base_url)
     if findings:
         return findings
     texts = {
@@ -107,7 +113,8 @@ def check(paths: tuple[Path, ...], base_url: str) -> list[Finding]:
         if finding.subject and not finding.file:
             file, line = locate(finding.subject, texts, base_url)
             finding = Finding(**{**asdict(finding), "file": file, "line": line})
-        located.append(finding)
+        if finding.file is None or Path(finding.file) in given:
+            located.append(finding)
     return sorted(located, key=lambda f: (f.severity != "error", f.file or "", f.line or 0))
 
 
