@@ -36,3 +36,24 @@ def client(app: Flask) -> FlaskClient:
 def mini_settings() -> Settings:
     """A three-file dataset (ontology, data, shapes) for pipeline tests."""
     return Settings(data_paths=(MINI,))
+
+
+#: A copy of the graph draft, used by the search/fragments/api tests until the
+#: shipped graph (ontology/, data/) is on main.
+GRAPH_SNAPSHOT = DATA / "graph-snapshot"
+
+
+@pytest.fixture(scope="session")
+def graph_settings() -> Settings:
+    """The radiology graph (entities, concepts, facts) under the default base URL."""
+    return Settings(data_paths=(GRAPH_SNAPSHOT,), validate=False)
+
+
+@pytest.fixture(scope="session")
+def graph_app(graph_settings: Settings) -> Flask:
+    return create_app(graph_settings)
+
+
+@pytest.fixture()
+def graph_client(graph_app: Flask) -> FlaskClient:
+    return graph_app.test_client()
