@@ -12,16 +12,20 @@ True
 
 from __future__ import annotations
 
+import csv
+import heapq
+import io
 import re
 import threading
 import unicodedata
 from bisect import bisect_left
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import rdflib
 
+from publisher.formats import RESULTS, by_token
 from publisher.store.base import Store
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -40,10 +44,15 @@ FACETS: dict[str, str | None] = {
     "centre": "centre",
     "town": "town",
 }
+_NONE: frozenset[str] = frozenset()
+CSV_RESULTS = by_token("csv", RESULTS) or RESULTS[2]
+#: How many values of each facet a result lists (chosen values are always listed).
+FACET_VALUES = 20
 #: How a label matched, best first.
 EXACT, PREFIX, WORD = 3, 2, 1
 
 _WORD = re.compile(r"\w+")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def fold(text: str) -> tuple[str, ...]:
@@ -52,9 +61,9 @@ def fold(text: str) -> tuple[str, ...]:
     >>> fold("Saint-Raphaël, l’IRM")
     ('saint', 'raphael', 'l', 'irm')
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return tuple(_WORD.findall(bare.casefold()))
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return tuple(_WORD.findall(text.casefold()))
 
 
 def match_level(label: tuple[str, ...], query: tuple[str, ...]) -> int:
@@ -69,8 +78,9 @@ def match_level(label: tuple[str, ...], query: tuple[str, ...]) -> int:
         return 0
     if label == query:
         return EXACT
-    if " ".join(label).startswith(" ".join(query)):
-        return PREFIX
+    if label[: len(query) - 1] == query[:-1] and len(label) >= len(query):
+        if label[len(query) - 1].startswith(query[-1]):
+            return PREFIX
     if all(any(word.startswith(token) for word in label) for token in query):
         return WORD
     return 0
@@ -91,10 +101,13 @@ class Entry:
     labels: list[Label] = field(default_factory=list)
     types: set[str] = field(default_factory=set)
     facets: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    shown: dict[str, Label | None] = field(default_factory=dict)
 
     def label(self, language: str) -> Label | None:
         """The label to show in ``language``, falling back to untagged then any."""
-        return best_label(self.labels, language)
+        if language not in self.shown:
+            self.shown[language] = best_label(self.labels, language)
+        return self.shown[language]
 
 
 def best_label(labels: list[Label], language: str) -> Label | None:
@@ -169,22 +182,24 @@ class SearchIndex:
         else:
             iris = set(self.entries)
         hits = []
+        wanted = [(name, values) for name, values in filters.items() if values]
         for iri in iris:
             entry = self.entries[iri]
-            if not all(entry.facets.get(n, set()) & wanted for n, wanted in filters.items()):
+            if wanted and not all(entry.facets.get(n, _NONE) & v for n, v in wanted):
                 continue
             level, matched = self._best_match(entry, query, language)
             if query and not level:
                 continue
             hits.append(Hit(entry, level, matched))
         hits.sort(key=lambda h: (-h.level, _sort_key(h.entry.label(language)), h.entry.iri))
-        counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         for hit in hits:
-            for name in FACETS:
-                counts[name].update(hit.entry.facets.get(name, ()))
+            for name, values in hit.entry.facets.items():
+                counter = counts[name]
+                for value in values:
+                    counter[value] = counter.get(value, 0) + 1
         facet_counts = {
-            name: sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
-            for name, counter in counts.items()
+            name: _top(counter, filters.get(name, _NONE)) for name, counter in counts.items()
         }
         return Result(len(hits), hits[offset : offset + limit], facet_counts)
 
@@ -192,18 +207,38 @@ class SearchIndex:
     def _best_match(
         entry: Entry, query: tuple[str, ...], language: str
     ) -> tuple[int, Label | None]:
-        best: tuple[int, int, Label | None] = (0, 0, None)
+        """The best level over the entry's labels; ties go to the asked language."""
+        best_level, best_score, best = 0, 0, None
+        single = query[0] if len(query) == 1 else None
         for label in entry.labels:
-            level = match_level(label.words, query)
-            rank = (level, label.language in (language, ""))
-            if rank > best[:2]:
-                best = (*rank, label)
-        return best[0], best[2]
+            words = label.words
+            if single is not None:  # the common case, without the general function's cost
+                if not words:
+                    level = 0
+                elif words[0].startswith(single):
+                    level = EXACT if len(words) == 1 and words[0] == single else PREFIX
+                else:
+                    level = WORD if any(w.startswith(single) for w in words) else 0
+            else:
+                level = match_level(words, query)
+            score = 2 * level + (label.language == language or not label.language)
+            if score > best_score:
+                best_level, best_score, best = level, score, label
+                if level == EXACT and score & 1:
+                    break
+        return best_level, best
 
     def name(self, iri: str, language: str) -> str:
         """A label for any IRI the data names (else the IRI's last segment)."""
         label = best_label(self.names.get(iri, []), language)
         return label.text if label else re.split(r"[/#]", iri)[-1] or iri
+
+
+def _top(counter: dict[str, int], chosen: frozenset[str] | set[str]) -> list[tuple[str, int]]:
+    """The most frequent facet values (and every chosen one), most frequent first."""
+    top = heapq.nsmallest(FACET_VALUES, counter.items(), key=lambda kv: (-kv[1], kv[0]))
+    extra = [(value, counter.get(value, 0)) for value in chosen if value not in dict(top)]
+    return top + sorted(extra)
 
 
 def _sort_key(label: Label | None) -> tuple[str, ...]:
@@ -214,49 +249,61 @@ def _literal(value: str) -> str:
     return rdflib.Literal(value).n3()
 
 
+def _select(store: Store, query: str) -> list[list[str]]:
+    """Rows as CSV strings: whole-store reads parse in C instead of building rdflib terms."""
+    text = store.sparql(query, CSV_RESULTS).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    return rows[1:]
+
+
 def build(store: Store, base_url: str) -> SearchIndex:
     """Read labels, types and links from ``store`` (any backend) into an index."""
     id_base = f"{base_url}id/"
     prefix = _literal(id_base)
     properties = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    preference = {p: i for i, p in enumerate(LABEL_PROPERTIES)}
+    folded: dict[str, tuple[str, ...]] = {}
     names: dict[str, list[tuple[int, Label]]] = defaultdict(list)
-    label_rows = store.select(
-        f"SELECT DISTINCT ?s ?p ?l WHERE {{ VALUES ?p {{ {properties} }} ?s ?p ?l "
-        "FILTER(isIRI(?s) && isLiteral(?l)) }"
-    )
-    for row in label_rows:
-        literal = row["l"]
-        assert isinstance(literal, rdflib.Literal)
-        label = Label(str(literal), literal.language or "", fold(str(literal)))
-        names[str(row["s"])].append((LABEL_PROPERTIES.index(str(row["p"])), label))
-    ordered = {iri: _dedupe(sorted(found, key=lambda pl: pl[0])) for iri, found in names.items()}
-    entries = {
-        iri: Entry(iri, labels) for iri, labels in ordered.items() if iri.startswith(id_base)
-    }
-    for row in store.select(
-        "SELECT DISTINCT ?s ?t WHERE { ?s a ?t "
-        f"FILTER(isIRI(?t) && STRSTARTS(STR(?s), {prefix})) }}"
+    for iri, prop, language, text in _select(
+        store,
+        f"SELECT DISTINCT ?s ?p ?lang ?l WHERE {{ VALUES ?p {{ {properties} }} ?s ?p ?l "
+        "FILTER(isIRI(?s) && isLiteral(?l)) BIND(LANG(?l) AS ?lang) }",
     ):
-        entry = entries.get(str(row["s"]))
+        words = folded.get(text)
+        if words is None:
+            words = folded[text] = fold(text)
+        names[iri].append((preference[prop], Label(text, language, words)))
+    ordered = {iri: _dedupe(sorted(found, key=lambda pl: pl[0])) for iri, found in names.items()}
+    entries = {i: Entry(i, labels) for i, labels in ordered.items() if i.startswith(id_base)}
+    for iri, type_ in _select(
+        store,
+        "SELECT DISTINCT ?s ?t WHERE { ?s a ?t "
+        f"FILTER(isIRI(?t) && STRSTARTS(STR(?s), {prefix})) }}",
+    ):
+        entry = entries.get(iri)
         if entry:
-            entry.types.add(str(row["t"]))
-            entry.facets["type"].add(str(row["t"]))
-    links = store.select(
-        "SELECT DISTINCT ?s ?o WHERE { { ?s ?p ?o } "
-        "UNION { ?s ?p ?b . ?b ?q ?o FILTER(isBlank(?b)) }"
-        f" FILTER(isIRI(?o) && ?p != <{RDF_TYPE}> && STRSTARTS(STR(?s), {prefix})"
-        f" && STRSTARTS(STR(?o), {prefix})) }}"
-    )
-    kinds = {kind: f"{base_url}id/{kind}/" for kind in FACETS.values() if kind}
-    pairs = [(str(r["s"]), str(r["o"])) for r in links]
+            entry.types.add(type_)
+            entry.facets["type"].add(type_)
+    pairs = [
+        (one, other)
+        for one, other in _select(
+            store,
+            "SELECT DISTINCT ?s ?o WHERE { { ?s ?p ?o } "
+            "UNION { ?s ?p ?b . ?b ?q ?o FILTER(isBlank(?b)) }"
+            f" FILTER(isIRI(?o) && ?p != <{RDF_TYPE}> && STRSTARTS(STR(?s), {prefix})"
+            f" && STRSTARTS(STR(?o), {prefix})) }}",
+        )
+    ]
     pairs += [(iri, iri) for iri in entries]  # a thing is its own facet value
-    for name, kind in FACETS.items():
-        if kind is None:
-            continue
-        for one, other in pairs:
-            for entry_iri, value in ((one, other), (other, one)):
-                if value.startswith(kinds[kind]) and entry_iri in entries:
-                    entries[entry_iri].facets[name].add(value)
+    facet_of_kind = {kind: name for name, kind in FACETS.items() if kind}
+    for one, other in pairs:
+        for entry_iri, value in ((one, other), (other, one)):
+            entry = entries.get(entry_iri)
+            if entry is None:
+                continue
+            name = facet_of_kind.get(value[len(id_base) :].split("/", 1)[0])
+            if name:
+                entry.facets[name].add(value)
     return SearchIndex(entries, ordered)
 
 

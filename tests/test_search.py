@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 import rdflib
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
 from pyld import jsonld
 
 from publisher import Settings, create_app
 from publisher import fragments as fragments_module
 from publisher import search as search_module
-from publisher.search import EXACT, PREFIX, WORD, fold, match_level
+from publisher.search import EXACT, PREFIX, WORD, Entry, Label, SearchIndex, fold, match_level
 from publisher.views import search as search_view
 from tests.conftest import BASE, GRAPH_SNAPSHOT
 
@@ -245,3 +247,15 @@ def test_response_is_cacheable_and_cors(graph_client: FlaskClient) -> None:
 @pytest.mark.parametrize("module", [search_module, fragments_module, search_view])
 def test_doctests(module: object) -> None:
     assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
+
+
+@given(
+    labels=st.lists(st.text(alphabet="abcé -", max_size=12), min_size=1, max_size=4),
+    query=st.text(alphabet="abcé -", max_size=6),
+)
+def test_fast_single_word_ranking_agrees_with_match_level(labels: list[str], query: str) -> None:
+    entry = Entry("http://x/id/a/b", [Label(text, "fr", fold(text)) for text in labels])
+    level, matched = SearchIndex._best_match(entry, fold(query), "fr")
+    expected = max(match_level(fold(text), fold(query)) for text in labels)
+    assert level == expected
+    assert matched is None or match_level(matched.words, fold(query)) == expected
