@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -50,6 +51,7 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _LANGUAGE = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 
 Term = rdflib.URIRef | rdflib.Literal
+Triple = tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]
 
 
 class BadPattern(ValueError):
@@ -119,12 +121,13 @@ class Pattern:
                 parts.append(term.n3())
         return " ".join(parts)
 
-    def triple(self, row: dict[str, rdflib.term.Node]) -> tuple[rdflib.term.Node, ...]:
+    def triple(self, row: dict[str, rdflib.term.Node]) -> Triple:
         """The full triple from one result row."""
-        return tuple(
+        s, p, o = (
             term if term is not None else row[VARIABLES[position]]
             for position, term in zip(POSITIONS, self.terms(), strict=True)
         )
+        return s, p, o
 
 
 def count(store: Store, pattern: Pattern) -> int:
@@ -139,7 +142,32 @@ def count(store: Store, pattern: Pattern) -> int:
     return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
 
 
-def page(store: Store, pattern: Pattern, number: int, size: int = PAGE_SIZE) -> list[tuple]:
+class CountCache:
+    """Counts per pattern for one data version: clients ask the same count for every page."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._counts: dict[str, int] = {}
+
+    def get(self, store: Store, pattern: Pattern, version: str) -> int:
+        key = pattern.where()
+        with self._lock:
+            if version != self._version:
+                self._version, self._counts = version, {}
+            if key in self._counts:
+                return self._counts[key]
+        found = count(store, pattern)
+        with self._lock:
+            if version == self._version:
+                if len(self._counts) >= self._size:
+                    self._counts.pop(next(iter(self._counts)))
+                self._counts[key] = found
+        return found
+
+
+def page(store: Store, pattern: Pattern, number: int, size: int = PAGE_SIZE) -> list[Triple]:
     """The triples of one page (1-based)."""
     if pattern.matches_nothing():
         return []
@@ -211,9 +239,13 @@ def metadata(controls: Controls) -> list[ox.Triple]:
     return triples
 
 
-def quads(data: list[tuple], controls: Controls) -> list[ox.Quad]:
+def quads(data: list[Triple], controls: Controls) -> list[ox.Quad]:
     """Data in the default graph, metadata in ``<page#metadata>`` (the TPF convention)."""
     graph = ox.NamedNode(controls.fragment + "#metadata")
-    found = [ox.Quad(*(to_ox(t) for t in triple), ox.DefaultGraph()) for triple in data]
+    found = []
+    for s, p, o in data:
+        subject, predicate = to_ox(s), to_ox(p)
+        assert not isinstance(subject, ox.Literal) and isinstance(predicate, ox.NamedNode)
+        found.append(ox.Quad(subject, predicate, to_ox(o), ox.DefaultGraph()))
     found += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in metadata(controls)]
     return found

@@ -187,7 +187,7 @@ class SearchIndex:
             entry = self.entries[iri]
             if wanted and not all(entry.facets.get(n, _NONE) & v for n, v in wanted):
                 continue
-            level, matched = self._best_match(entry, query, language)
+            level, matched = self._best_match(entry, query, language) if query else (0, None)
             if query and not level:
                 continue
             hits.append(Hit(entry, level, matched))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import BadRequest
 
 from publisher import fragments
@@ -55,7 +55,8 @@ def fragment() -> Response:
     base = f"{pub.settings.base_url}fragments"
     raw_query = quote(request.query_string.decode("utf-8", "replace"), safe=_IRI_SAFE)
     here = f"{base}?{raw_query}" if raw_query else base
-    total = fragments.count(pub.store, pattern)
+    cache = current_app.extensions.setdefault("publisher-fragment-counts", fragments.CountCache())
+    total = cache.get(pub.store, pattern, pub.version)
     data = fragments.page(pub.store, pattern, number)
     controls = fragments.Controls(base, here, total, _links(base, number, total))
     if fmt is HTML:
@@ -76,12 +77,12 @@ def fragment() -> Response:
         assert isinstance(oxformat, ox.RdfFormat)
         if not fmt.quads and fmt.token != "jsonld":
             payload = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-            body = ox.serialize(payload, format=oxformat, prefixes=fragments.PREFIXES)
+            data_bytes = ox.serialize(payload, format=oxformat, prefixes=fragments.PREFIXES)
         elif fmt.token == "jsonld":
-            body = ox.serialize(quads, format=oxformat)
+            data_bytes = ox.serialize(quads, format=oxformat)
         else:
-            body = ox.serialize(quads, format=oxformat, prefixes=fragments.PREFIXES)
-        response = Response(body or b"", mimetype=fmt.media_type)
+            data_bytes = ox.serialize(quads, format=oxformat, prefixes=fragments.PREFIXES)
+        response = Response(data_bytes or b"", mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
     return response
 

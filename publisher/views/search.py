@@ -9,11 +9,13 @@ Facets combine with AND across names and OR among repeated values of one name
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest
 
@@ -21,8 +23,10 @@ from publisher.app import publication
 from publisher.formats import HTML, Format
 from publisher.negotiation import LANGUAGES, negotiate, negotiate_language
 from publisher.search import FACETS, IndexCache, Result, SearchIndex
+from publisher.store.base import StoreError
 
 bp = Blueprint("search", __name__)
+log = logging.getLogger(__name__)
 
 JSONLD = Format("jsonld", "application/ld+json", "jsonld", aliases=("application/json",))
 OFFERED = (JSONLD, HTML)
@@ -143,10 +147,13 @@ def index() -> SearchIndex:
 @bp.record_once
 def _build_at_load(state: BlueprintSetupState) -> None:
     """Index the data when the app starts; later versions re-index on first use."""
-    app: Flask = state.app
+    app = state.app
     cache = app.extensions.setdefault("publisher-search", IndexCache())
     pub = app.extensions["publisher"]
-    cache.get(pub.store, pub.settings.base_url, pub.version)
+    try:
+        cache.get(pub.store, pub.settings.base_url, pub.version)
+    except StoreError as error:  # a remote store may be down at start: index on first use
+        log.warning("search index not built at start: %s", error)
 
 
 @bp.get("/search")
@@ -207,7 +214,7 @@ def _short(name: str, iri: str, base_url: str) -> str:
 
 def facet_values(
     idx: SearchIndex, query: Query, result: Result, base_url: str
-) -> dict[str, list[dict]]:
+) -> dict[str, list[dict[str, Any]]]:
     """For each facet: its values with label, count, toggle link and whether chosen."""
     facets = {}
     for name, counts in result.facet_counts.items():
@@ -227,7 +234,7 @@ def facet_values(
     return facets
 
 
-def to_jsonld(idx: SearchIndex, query: Query, result: Result, base_url: str) -> dict:
+def to_jsonld(idx: SearchIndex, query: Query, result: Result, base_url: str) -> dict[str, Any]:
     """The page of results as a Hydra collection with an inline context."""
     here = f"{base_url}search?"
     nav = {rel: here + qs for rel, qs in links(query, result).items()}
@@ -311,7 +318,7 @@ def _value(label: object) -> dict[str, str] | None:
     return {"@value": text, "@language": language} if language else {"@value": text}
 
 
-def page_context(idx: SearchIndex, query: Query, result: Result, base_url: str) -> dict:
+def page_context(idx: SearchIndex, query: Query, result: Result, base_url: str) -> dict[str, Any]:
     """What the HTML template needs; links are root-relative so any host works."""
     nav = links(query, result)
     root = urlsplit(base_url).path
