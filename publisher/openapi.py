@@ -1,4 +1,5 @@
-"""The OpenAPI 3 description of the partner queries, built from their ``.rq`` headers."""
+"""The OpenAPI 3 description of the partner queries (from their ``.rq`` headers),
+of ``/search`` and of ``/fragments``."""
 
 from __future__ import annotations
 
@@ -80,11 +81,94 @@ def _operation(query: NamedQuery, base_url: str) -> dict[str, Any]:
     }
 
 
+def _query_param(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string", **schema},
+    }
+
+
+def _facet(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description + " Repeat to accept any of several values.",
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": True,
+    }
+
+
+def _responses(content: dict[str, Any], what: str) -> dict[str, Any]:
+    return {
+        "200": {"description": what, "content": content},
+        "400": _ERROR | {"description": "a parameter is ill-formed"},
+        "406": _ERROR | {"description": "none of the formats asked for is offered"},
+    }
+
+
+def read_paths() -> dict[str, Any]:
+    """/search and /fragments, described for the same clients."""
+    slug = "a slug (ct, frejus, ...) or the entity's IRI."
+    search = {
+        "operationId": "search",
+        "summary": "Search labels (fr, en; case and accents ignored) with facets",
+        "parameters": [
+            _query_param("q", "Words to find in labels and synonyms.", maxLength=200),
+            _facet("type", "A type: ImagingCentre, schema:MedicalClinic or an IRI."),
+            *(
+                _facet(name, f"Only things linked to this {name}: {slug}")
+                for name in ("modality", "specialty", "aspect", "centre", "town")
+            ),
+            _query_param("lang", "Language of the labels shown.", enum=list(LANGUAGES)),
+            _query_param("page", "Page number, from 1.", pattern="^[0-9]+$"),
+            _query_param("size", "Results per page, 1 to 100.", pattern="^[0-9]+$"),
+        ],
+        "responses": _responses(
+            {
+                "application/ld+json": {"schema": {"type": "object"}},
+                "text/html": {"schema": {"type": "string"}},
+            },
+            "a page of results with facet counts and paging links",
+        ),
+    }
+    term = 'An IRI, or a literal such as "IRM"@fr; empty or ?var for any.'
+    fragments = {
+        "operationId": "fragments",
+        "summary": "Triple Pattern Fragments with Hydra controls",
+        "parameters": [
+            _query_param("subject", term),
+            _query_param("predicate", term),
+            _query_param("object", term),
+            _query_param("page", "Page number, from 1.", pattern="^[0-9]+$"),
+        ],
+        "responses": _responses(
+            {
+                media_type: {"schema": {}}
+                for media_type in (
+                    "text/html",
+                    "application/trig",
+                    "text/turtle",
+                    "application/n-triples",
+                    "application/ld+json",
+                )
+            },
+            "one page of the triples matching the pattern, with counts and controls",
+        ),
+    }
+    return {"/search": {"get": search}, "/fragments": {"get": fragments}}
+
+
 def document(queries: dict[str, NamedQuery], base_url: str, version: str) -> dict[str, Any]:
     """The whole OpenAPI document; paths are relative to the server's base URL."""
     paths: dict[str, Any] = {
         f"/api/{name}": {"get": _operation(query, base_url)} for name, query in queries.items()
     }
+    paths.update(read_paths())
     paths["/api/openapi.json"] = {
         "get": {
             "operationId": "openapi",
