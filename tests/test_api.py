@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
 from publisher import Settings, create_app
+from publisher.config import PROJECT_ROOT
 from publisher.queries.api import catalogue, parse
-from tests.conftest import BASE, GRAPH_SNAPSHOT
+from tests.conftest import BASE
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +225,8 @@ def test_generated_parameters_never_cause_a_server_error(
 def test_missing_optional_links_stay_empty(tmp_path) -> None:
     """A centre with no town and no group: no town or group is made up from other labels."""
     data = tmp_path / "graph"
-    shutil.copytree(GRAPH_SNAPSHOT, data)
+    for part in ("ontology", "data"):
+        shutil.copytree(PROJECT_ROOT / part, data / part)
     (data / "data" / "lonely.ttl").write_text(
         "@prefix rim: <ontology#> .\n@prefix schema: <https://schema.org/> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"

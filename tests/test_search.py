@@ -17,9 +17,10 @@ from pyld import jsonld
 from publisher import Settings, create_app
 from publisher import fragments as fragments_module
 from publisher import search as search_module
+from publisher.config import PROJECT_ROOT
 from publisher.search import EXACT, PREFIX, WORD, Entry, Label, SearchIndex, fold, match_level
 from publisher.views import search as search_view
-from tests.conftest import BASE, GRAPH_SNAPSHOT
+from tests.conftest import BASE
 
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 
@@ -222,7 +223,8 @@ def test_not_acceptable_lists_the_offered_types(graph_client: FlaskClient) -> No
 
 def test_index_follows_a_reload(tmp_path: Path) -> None:
     data = tmp_path / "graph"
-    shutil.copytree(GRAPH_SNAPSHOT, data)
+    for part in ("ontology", "data"):
+        shutil.copytree(PROJECT_ROOT / part, data / part)
     app = create_app(Settings(data_paths=(data,), validate=False))
     client = app.test_client()
     assert client.get("/search?q=scintigraphie").get_json()["total"] == 0
