@@ -165,7 +165,7 @@ def test_every_format_parses_with_data_and_controls(
 ) -> None:
     response, url = fragment(graph_client, accept=accept, subject=f"{BASE}id/modality/ct")
     assert response.mimetype == accept
-    assert response.headers["Vary"] == "Accept"
+    assert "Accept" in response.headers["Vary"]
     graph = rdflib.Dataset() if quads else rdflib.Graph()
     graph.parse(data=response.get_data(as_text=True), format=rdflib_format)
     triples = set(graph.triples((None, None, None))) if not quads else set()
@@ -231,6 +231,9 @@ SELECT ?centre ?townName ?modality ?label WHERE {{
   ?modality skos:prefLabel ?label .
   FILTER(lang(?label) = "fr")
 }}""",
+    "paged-through-next-links": """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?thing ?label WHERE {{ ?thing rdfs:label ?label }}""",
     "literals-as-join-keys": """
 PREFIX schema: <https://schema.org/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -311,3 +314,5 @@ def test_comunica_answers_like_the_store(live_server: str, name: str) -> None:
     expected = {frozenset((k, str(v)) for k, v in row.items()) for row in store.select(query)}
     assert answered == expected
     assert len(expected) >= 3
+    if name.startswith("paged"):
+        assert len(expected) > 100  # more than one page, so Comunica followed hydra:next

@@ -83,7 +83,7 @@ def fragment() -> Response:
         else:
             data_bytes = ox.serialize(quads, format=oxformat, prefixes=fragments.PREFIXES)
         response = Response(data_bytes or b"", mimetype=fmt.media_type)
-    response.headers["Vary"] = "Accept"
+    response.headers["Vary"] = "Accept, Accept-Language"
     return response
 
 
