@@ -16,6 +16,8 @@ import pytest
 import rdflib
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from publisher import Settings
 from publisher.publication import Publication
@@ -316,3 +318,34 @@ def test_comunica_answers_like_the_store(live_server: str, name: str) -> None:
     assert len(expected) >= 3
     if name.startswith("paged"):
         assert len(expected) > 100  # more than one page, so Comunica followed hydra:next
+
+
+TERMS = st.one_of(
+    st.text(max_size=30),
+    st.builds(
+        lambda value, suffix: f'"{value}"{suffix}',
+        st.text(max_size=20),
+        st.one_of(
+            st.just(""),
+            st.from_regex(r"@[a-zA-Z-]{0,12}", fullmatch=True),
+            st.sampled_from(["^^", "^^<", "^^http://www.w3.org/2001/XMLSchema#"]).map(
+                lambda prefix: prefix + "integer"
+            ),
+            st.text(max_size=10).map(lambda text: "^^" + text),
+        ),
+    ),
+    st.from_regex(r"https?://[a-z.]{1,10}/[^\s]{0,15}", fullmatch=True),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(subject=TERMS, predicate=TERMS, obj=TERMS, page=st.text(max_size=5))
+def test_generated_patterns_never_cause_a_server_error(
+    graph_client: FlaskClient, subject: str, predicate: str, obj: str, page: str
+) -> None:
+    params = {"subject": subject, "predicate": predicate, "object": obj, "page": page}
+    for accept in ("application/trig", "text/html"):
+        response = graph_client.get("/fragments", query_string=params, headers={"Accept": accept})
+        assert response.status_code in {200, 400}, response.get_data(as_text=True)
