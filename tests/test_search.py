@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from flask.testing import FlaskClient
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyld import jsonld
 
@@ -261,3 +261,22 @@ def test_fast_single_word_ranking_agrees_with_match_level(labels: list[str], que
     expected = max(match_level(fold(text), fold(query)) for text in labels)
     assert level == expected
     assert matched is None or match_level(matched.words, fold(query)) == expected
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    q=st.text(max_size=200),
+    facet=st.sampled_from(["type", "modality", "specialty", "aspect", "centre", "town"]),
+    value=st.text(max_size=40),
+    lang=st.sampled_from(["fr", "en", None]),
+)
+def test_generated_searches_never_fail(
+    graph_client: FlaskClient, q: str, facet: str, value: str, lang: str | None
+) -> None:
+    assert graph_client.get("/search", query_string={"q": q}).status_code == 200
+    params = {"q": q, facet: value, **({"lang": lang} if lang else {})}
+    for accept in ("application/ld+json", "text/html"):
+        response = graph_client.get("/search", query_string=params, headers={"Accept": accept})
+        assert response.status_code in {200, 400}, response.get_data(as_text=True)
