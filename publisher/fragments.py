@@ -24,6 +24,7 @@ from publisher.queries import iri_term
 from publisher.store.base import Store
 
 PAGE_SIZE = 100
+SORTED_UP_TO = 10_000
 POSITIONS = ("subject", "predicate", "object")
 VARIABLES = dict(zip(POSITIONS, ("s", "p", "o"), strict=True))
 
@@ -167,13 +168,24 @@ class CountCache:
         return found
 
 
-def page(store: Store, pattern: Pattern, number: int, size: int = PAGE_SIZE) -> list[Triple]:
-    """The triples of one page (1-based)."""
+def page(
+    store: Store, pattern: Pattern, number: int, total: int, size: int = PAGE_SIZE
+) -> list[Triple]:
+    """The triples of one page (1-based).
+
+    Fragments up to :data:`SORTED_UP_TO` triples are sorted, so pages are stable on
+    any backend; larger ones rely on the backend's own order (stable in Oxigraph),
+    because sorting every triple for each page would cost more than it gives.
+    """
     if pattern.matches_nothing():
         return []
     offset = (number - 1) * size
+    variables = [
+        f"?{VARIABLES[p]}" for p, t in zip(POSITIONS, pattern.terms(), strict=True) if t is None
+    ]
+    order = f"ORDER BY {' '.join(variables)} " if variables and total <= SORTED_UP_TO else ""
     rows = store.select(
-        f"SELECT DISTINCT * WHERE {{ {pattern.where()} }} LIMIT {size} OFFSET {offset}"
+        f"SELECT DISTINCT * WHERE {{ {pattern.where()} }} {order}LIMIT {size} OFFSET {offset}"
     )
     return [pattern.triple(row) for row in rows]
 

@@ -57,7 +57,7 @@ def fragment() -> Response:
     here = f"{base}?{raw_query}" if raw_query else base
     cache = current_app.extensions.setdefault("publisher-fragment-counts", fragments.CountCache())
     total = cache.get(pub.store, pattern, pub.version)
-    data = fragments.page(pub.store, pattern, number)
+    data = fragments.page(pub.store, pattern, number, total)
     controls = fragments.Controls(base, here, total, _links(base, number, total))
     if fmt is HTML:
         body = render_template(
