@@ -212,8 +212,10 @@ def test_bad_patterns_are_400(graph_client: FlaskClient, query: str) -> None:
     assert "Traceback" not in response.get_data(as_text=True)
 
 
-def test_literal_predicate_matches_nothing(graph_client: FlaskClient) -> None:
+def test_literal_predicate_or_empty_literal_matches_nothing(graph_client: FlaskClient) -> None:
     dataset, _ = trig(graph_client, predicate='"x"')
+    assert not data_triples(dataset)
+    dataset, _ = trig(graph_client, object='""')
     assert not data_triples(dataset)
 
 
