@@ -16,6 +16,7 @@ import csv
 import heapq
 import io
 import re
+import sys
 import threading
 import unicodedata
 from bisect import bisect_left
@@ -63,7 +64,7 @@ def fold(text: str) -> tuple[str, ...]:
     """
     if not text.isascii():
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    return tuple(_WORD.findall(text.casefold()))
+    return tuple(sys.intern(word) for word in _WORD.findall(text.casefold()))
 
 
 def match_level(label: tuple[str, ...], query: tuple[str, ...]) -> int:
@@ -86,14 +87,14 @@ def match_level(label: tuple[str, ...], query: tuple[str, ...]) -> int:
     return 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Label:
     text: str
     language: str  # "" when untagged
     words: tuple[str, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One searchable thing: its labels, types and facet values."""
 
@@ -119,7 +120,7 @@ def best_label(labels: list[Label], language: str) -> Label | None:
     return labels[0] if labels else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     entry: Entry
     level: int
@@ -252,8 +253,10 @@ def _literal(value: str) -> str:
 def _select(store: Store, query: str) -> list[list[str]]:
     """Rows as CSV strings: whole-store reads parse in C instead of building rdflib terms."""
     text = store.sparql(query, CSV_RESULTS).decode("utf-8")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    return rows[1:]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader, None)
+    # IRIs repeat across rows (types, towns, ...): one string each keeps the index small.
+    return [[sys.intern(value) for value in row] for row in reader]
 
 
 def build(store: Store, base_url: str) -> SearchIndex:
