@@ -109,12 +109,13 @@ def test_the_app_on_the_copy_shows_the_new_things(walked) -> None:
     assert (toulon, schema.location, rdflib.URIRef(f"{BASE}id/town/toulon")) in described
     assert len(queries.describe(store, str(pet))) >= 8
 
-    # Search works on labels in both languages, accents and case folded.
-    found = store.select(
-        "SELECT DISTINCT ?s WHERE { ?s <http://www.w3.org/2004/02/skos/core#altLabel> ?l "
-        'FILTER(LCASE(STR(?l)) = "tep") }'
-    )
-    assert [row["s"] for row in found] == [pet]
+    # /search finds both, accents and case folded, by label or synonym.
+    for words, wanted in (("toulon", toulon), ("TEP", pet), ("émission de positons", pet)):
+        found = client.get(
+            "/search", query_string={"q": words}, headers={"Accept": "application/ld+json"}
+        )
+        assert found.status_code == 200
+        assert str(wanted) in [item["id"] for item in found.get_json()["items"]], words
 
     # The walkthrough's SPARQL query lists Toulon with its quoted sentence.
     (query,) = sparql
