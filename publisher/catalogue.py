@@ -18,6 +18,7 @@ from publisher.store.base import Store
 
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
+DCAT3_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; rdflib knows DCAT 2
 
 #: The dump files: name → (media type, format token).
 DUMPS: dict[str, tuple[str, str]] = {
@@ -134,7 +135,7 @@ def void_graph(stats: Statistics, base_url: str, license_url: str, version: str)
     g.add((dataset, DCTERMS.language, URIRef("http://id.loc.gov/vocabulary/iso639-1/fr")))
     g.add((dataset, FOAF.homepage, URIRef(base_url)))
     g.add((dataset, DCAT.landingPage, URIRef(base_url)))
-    g.add((dataset, DCAT.version, Literal(stats.ontology_version or version)))
+    g.add((dataset, DCAT3_VERSION, Literal(stats.ontology_version or version)))
     g.add((dataset, DCTERMS.identifier, Literal(version)))
     for source in stats.sources:
         g.add((dataset, DCTERMS.source, URIRef(source)))

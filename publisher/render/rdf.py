@@ -36,9 +36,9 @@ def serialize(graph: Graph, fmt: Format, base_url: str, graph_name: str) -> byte
     """``graph`` as bytes in ``fmt``; quad formats put it in the graph ``graph_name``.
 
     >>> from publisher.formats import by_token
-    >>> g = Graph().parse(data="<http://x/a> <http://x/b> 'c' .", format="nt")
+    >>> g = Graph().parse(data="<http://x/a> <http://x/b> <http://x/c> .", format="nt")
     >>> serialize(g, by_token("nq"), "http://x/", "http://x/doc").decode().strip()
-    '<http://x/a> <http://x/b> "c" <http://x/doc> .'
+    '<http://x/a> <http://x/b> <http://x/c> <http://x/doc> .'
     """
     assert fmt.rdflib_name is not None, f"{fmt.token} is not an RDF format"
     namespaces = prefixes(base_url)
