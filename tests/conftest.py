@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,56 @@ def injected_app(linked_settings: Settings) -> Flask:
     """The same graph plus hostile labels (markup, ``</script>``), unvalidated."""
     paths = (*linked_settings.data_paths, INJECTION)
     return create_app(linked_settings.with_changes(data_paths=paths, validate=False))
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """``publisher serve`` as a real process (gunicorn, 2 workers) on a free port;
+    yields its base URL and stops it afterwards."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    import urllib.request
+
+    port = free_port()
+    args = [sys.executable, "-m", "publisher", "serve", "--port", str(port), "--workers", "2"]
+    if not SHIPPED:
+        args.append(str(SITE))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    log = tempfile.TemporaryFile()  # not a pipe: access logs must never block the server
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"publisher serve exited early:\n{log.read().decode()}")
+            try:
+                with urllib.request.urlopen(base + "healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()

@@ -7,7 +7,6 @@ from flask.testing import FlaskClient
 
 from publisher import Settings, create_app
 from publisher.formats import RDF, RESOURCE
-from tests.conftest import SITE
 
 CENTRE = "centre/frejus"
 OFFERED = [f.media_type for f in RESOURCE]
@@ -135,10 +134,9 @@ def test_etag_gives_304_and_depends_on_format_and_language(linked_client: FlaskC
 def test_etag_changes_when_the_data_changes(linked_settings: Settings) -> None:
     from tests.conftest import INJECTION
 
-    before = create_app(linked_settings).test_client().get(f"/doc/{CENTRE}.ttl")
-    changed = linked_settings.with_changes(
-        data_paths=(*linked_settings.data_paths, INJECTION), validate=False
-    )
+    unchecked = linked_settings.with_changes(validate=False)
+    before = create_app(unchecked).test_client().get(f"/doc/{CENTRE}.ttl")
+    changed = unchecked.with_changes(data_paths=(*linked_settings.data_paths, INJECTION))
     after = create_app(changed).test_client().get(f"/doc/{CENTRE}.ttl")
     assert before.headers["ETag"] != after.headers["ETag"]
 
@@ -153,10 +151,9 @@ def test_language_from_accept_language_and_lang_parameter(linked_client: FlaskCl
     assert default.headers["Content-Language"] == "fr"
 
 
-def test_identifiers_follow_the_base_url() -> None:
-    client = create_app(
-        Settings(data_paths=(SITE,), base_url="http://example.org:9/pub")
-    ).test_client()
+def test_identifiers_follow_the_base_url(linked_settings: Settings) -> None:
+    moved = linked_settings.with_changes(base_url="http://example.org:9/pub", validate=False)
+    client = create_app(moved).test_client()
     turtle = client.get(f"/doc/{CENTRE}.nt").get_data(as_text=True)
     assert f"<http://example.org:9/pub/id/{CENTRE}>" in turtle
     assert "127.0.0.1:8080" not in turtle

@@ -76,8 +76,16 @@ class ResourcePage:
 class Linker:
     """Turns nodes into :class:`Link` values for one page."""
 
-    def __init__(self, graph: Graph, base_url: str, lang: str, lang_param: str | None) -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        base_url: str,
+        lang: str,
+        lang_param: str | None,
+        vocabulary: Graph | None = None,
+    ) -> None:
         self.graph, self.base_url, self.lang, self.lang_param = graph, base_url, lang, lang_param
+        self.vocabulary = vocabulary if vocabulary is not None else Graph()
 
     def link(self, node: Node) -> Link:
         if isinstance(node, Literal):
@@ -97,6 +105,8 @@ class Linker:
     def term(self, node: URIRef) -> str:
         """A label from the data, else a built-in one, else the IRI's end made readable."""
         found = find_label(self.graph, node, self.lang)
+        if found is None:
+            found = find_label(self.vocabulary, node, self.lang)
         if found is not None:
             return str(found)
         return term_label(str(node), self.lang) or humanize(local_name(str(node)))
@@ -187,8 +197,7 @@ def resource_page(
     :param lang_param: the ``?lang=`` the reader chose, carried on links.
     """
     subject = URIRef(iri)
-    both = graph + vocabulary
-    linker = Linker(both, base_url, lang, lang_param)
+    linker = Linker(graph, base_url, lang, lang_param, vocabulary)
     forward = _facts(graph, subject, RDF.subject)
     backward = _facts(graph, subject, RDF.object)
 
