@@ -71,6 +71,7 @@ class ResourcePage:
     rows: list[Row]
     inverse: list[Row]
     lang: str
+    other: list[Row] = field(default_factory=list)
 
 
 class Linker:
@@ -217,6 +218,17 @@ def resource_page(
         for p, text in ordered
     ]
 
+    # Sourced facts whose triple is not stated as such (kept visible all the same).
+    stated = {(p, v) for p, values in by_predicate.items() for v in values}
+    unmatched: dict[Node, list[Node]] = defaultdict(list)
+    for predicate, value in forward:
+        if (predicate, value) not in stated and predicate not in HIDDEN:
+            unmatched[predicate].append(value)
+    other = [
+        _row(linker, linker.link(p), unmatched[p], forward, p)
+        for p in sorted(unmatched, key=lambda p: linker.link(p).text.lower())
+    ]
+
     incoming: dict[URIRef, list[Node]] = defaultdict(list)
     for source, predicate in graph.subject_predicates(subject):
         if predicate not in (RDF.subject, RDF.object):
@@ -242,6 +254,7 @@ def resource_page(
         description=str(description) if description is not None else None,
         rows=rows,
         inverse=inverse,
+        other=other,
         lang=lang,
     )
 

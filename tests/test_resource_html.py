@@ -1,0 +1,75 @@
+"""What a resource page shows: labels in the reader's language, every link, each
+fact's source and quote, inverse links, and hreflang alternates."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from publisher.render.html import resource_page
+from tests.conftest import BASE
+
+CENTRE = "centre/frejus"
+
+
+def test_page_links_every_related_thing_and_keeps_the_chosen_language(
+    linked_client: FlaskClient,
+) -> None:
+    html = linked_client.get(f"/doc/{CENTRE}?lang=en").get_data(as_text=True)
+    for target in (
+        "specialty/interventional-radiology",
+        "organisation/var-imagerie-medicale",
+        "town/frejus",
+    ):
+        assert f'href="/doc/{target}?lang=en"' in html, target
+    assert 'href="/ontology?lang=en#ImagingCentre"' in html
+    assert re.search(r'<a class="fact" href="/doc/fact/[^"]+\?lang=en">fact</a>', html)
+
+
+def test_each_fact_shows_its_source_page_and_quote(linked_client: FlaskClient) -> None:
+    html = linked_client.get(f"/doc/{CENTRE}?lang=fr").get_data(as_text=True)
+    assert "Source\u202f:" in html
+    assert 'href="/doc/document/interventional-radiology-page?lang=fr"' in html
+    assert re.search(r"<blockquote lang=\"fr\">« Nos centres d’imagerie[^<]+»</blockquote>", html)
+
+
+def test_inverse_links_read_offered_by_and_part_of(linked_client: FlaskClient) -> None:
+    en = linked_client.get("/doc/specialty/interventional-radiology?lang=en").get_data(True)
+    assert "Links to this resource" in en and "offered by" in en
+    assert f'href="/doc/{CENTRE}?lang=en"' in en
+    fr = linked_client.get("/doc/aspect/therapeutic?lang=fr").get_data(True)
+    assert "fait partie de" in fr or "versant de" in fr
+
+
+def test_hreflang_alternates_and_format_links(linked_client: FlaskClient) -> None:
+    html = linked_client.get(f"/doc/{CENTRE}").get_data(as_text=True)
+    assert f'<link rel="alternate" hreflang="fr" href="/doc/{CENTRE}?lang=fr">' in html
+    assert f'<link rel="alternate" hreflang="en" href="/doc/{CENTRE}?lang=en">' in html
+    assert f'<link rel="alternate" type="text/turtle" href="/doc/{CENTRE}.ttl">' in html
+    assert "<script src" not in html  # works without JavaScript
+
+
+def test_labels_follow_the_language(linked_app: Flask) -> None:
+    client = linked_app.test_client()
+    fr = client.get("/doc/specialty/interventional-radiology?lang=fr").get_data(True)
+    en = client.get("/doc/specialty/interventional-radiology?lang=en").get_data(True)
+    assert "<h1>radiologie interventionnelle</h1>" in fr
+    assert "<h1>interventional radiology</h1>" in en
+
+
+def test_unstated_sourced_facts_are_still_shown() -> None:
+    """A fact node whose triple is not asserted lands in "other sourced facts"."""
+    s, p, o = URIRef(f"{BASE}id/x/a"), URIRef(f"{BASE}ontology#p"), Literal("v")
+    fact = URIRef(f"{BASE}id/fact/f")
+    graph = Graph()
+    graph.add((s, RDF.type, URIRef(f"{BASE}ontology#C")))
+    for predicate, value in ((RDF.subject, s), (RDF.predicate, p), (RDF.object, o)):
+        graph.add((fact, predicate, value))
+    page = resource_page(graph, str(s), Graph(), BASE, "en")
+    assert not page.rows
+    assert [row.values[0].value.text for row in page.other] == ["v"]
+    assert page.other[0].sources[0].facts[0].href == "/doc/fact/f"
