@@ -6,8 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import rdflib
 from flask import Flask
 from flask.testing import FlaskClient
+from graph_support import (
+    BASE_URL,
+    SCHEMAORG,
+    Report,
+    load_graph,
+    turtle_files,
+    validate,
+)
 
 from publisher import Settings, create_app
 
@@ -42,37 +51,14 @@ def mini_settings() -> Settings:
 # --- linked-data server (issue 3) -------------------------------------------------
 
 ROOT = TESTS.parent
-SITE = DATA / "site"
 INJECTION = DATA / "injection" / "evil.ttl"
-#: The shipped graph once it is in the repository; until then a small stand-in
-#: with the same identifiers (tests/data/site).
-SHIPPED = all((ROOT / role).is_dir() for role in ("ontology", "data"))
 
 
 @pytest.fixture(scope="session")
-def linked_settings(settings: Settings) -> Settings:
-    """The shipped graph (or its stand-in) under the default base URL."""
-    return settings if SHIPPED else Settings(data_paths=(SITE,))
-
-
-@pytest.fixture(scope="session")
-def linked_app(linked_settings: Settings, request: pytest.FixtureRequest) -> Flask:
-    if SHIPPED:
-        shipped: Flask = request.getfixturevalue("app")
-        return shipped
-    return create_app(linked_settings)
-
-
-@pytest.fixture()
-def linked_client(linked_app: Flask) -> FlaskClient:
-    return linked_app.test_client()
-
-
-@pytest.fixture(scope="session")
-def injected_app(linked_settings: Settings) -> Flask:
-    """The same graph plus hostile labels (markup, ``</script>``), unvalidated."""
-    paths = (*linked_settings.data_paths, INJECTION)
-    return create_app(linked_settings.with_changes(data_paths=paths, validate=False))
+def injected_app(settings: Settings) -> Flask:
+    """The shipped graph plus hostile labels (markup, ``</script>``), unvalidated."""
+    paths = (*settings.data_paths, INJECTION)
+    return create_app(settings.with_changes(data_paths=paths, validate=False))
 
 
 def free_port() -> int:
@@ -97,8 +83,6 @@ def live_server() -> Iterator[str]:
 
     port = free_port()
     args = [sys.executable, "-m", "publisher", "serve", "--port", str(port), "--workers", "2"]
-    if not SHIPPED:
-        args.append(str(SITE))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     log = tempfile.TemporaryFile()  # not a pipe: access logs must never block the server
     process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -126,3 +110,50 @@ def live_server() -> Iterator[str]:
             process.kill()
             process.wait(timeout=10)
         log.close()
+
+
+# Knowledge-graph fixtures (ontology/, data/, shapes/).
+
+
+@pytest.fixture(scope="session")
+def knowledge_graph() -> rdflib.Graph:
+    """Ontology ∪ data, as SHACL and the SPARQL union default graph see it."""
+    return load_graph(turtle_files("ontology", "data"), BASE_URL)
+
+
+@pytest.fixture(scope="session")
+def ontology_graph() -> rdflib.Graph:
+    return load_graph(turtle_files("ontology"), BASE_URL)
+
+
+@pytest.fixture(scope="session")
+def data_graph() -> rdflib.Graph:
+    return load_graph(turtle_files("data"), BASE_URL)
+
+
+@pytest.fixture(scope="session")
+def core_shapes() -> rdflib.Graph:
+    return load_graph([p for p in turtle_files("shapes") if p.name == "core.ttl"])
+
+
+@pytest.fixture(scope="session")
+def seo_shapes() -> rdflib.Graph:
+    return load_graph([p for p in turtle_files("shapes") if p.name == "seo.ttl"])
+
+
+@pytest.fixture(scope="session")
+def all_shapes() -> rdflib.Graph:
+    return load_graph(turtle_files("shapes"), BASE_URL)
+
+
+@pytest.fixture(scope="session")
+def shipped_report(knowledge_graph: rdflib.Graph, all_shapes: rdflib.Graph) -> Report:
+    """The shipped graph validated against every shape, once per session."""
+    return validate(knowledge_graph, all_shapes)
+
+
+@pytest.fixture(scope="session")
+def schemaorg_vocabulary() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    graph.parse(SCHEMAORG, format="turtle")
+    return graph

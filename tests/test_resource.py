@@ -12,28 +12,28 @@ CENTRE = "centre/frejus"
 OFFERED = [f.media_type for f in RESOURCE]
 
 
-def test_id_is_never_a_document_it_answers_303_to_the_doc(linked_client: FlaskClient) -> None:
-    response = linked_client.get(f"/id/{CENTRE}", headers={"Accept": "text/html"})
+def test_id_is_never_a_document_it_answers_303_to_the_doc(client: FlaskClient) -> None:
+    response = client.get(f"/id/{CENTRE}", headers={"Accept": "text/html"})
     assert response.status_code == 303
     assert response.headers["Location"] == f"/doc/{CENTRE}"
     assert "Accept" in response.headers["Vary"]
 
 
 @pytest.mark.parametrize("fmt", RDF, ids=lambda f: f.token)
-def test_id_goes_straight_to_the_format_accept_names(linked_client: FlaskClient, fmt) -> None:
-    response = linked_client.get(f"/id/{CENTRE}", headers={"Accept": fmt.media_type})
+def test_id_goes_straight_to_the_format_accept_names(client: FlaskClient, fmt) -> None:
+    response = client.get(f"/id/{CENTRE}", headers={"Accept": fmt.media_type})
     assert response.status_code == 303
     assert response.headers["Location"] == f"/doc/{CENTRE}.{fmt.extension}"
 
 
-def test_id_with_a_wildcard_accept_goes_to_the_negotiated_doc(linked_client: FlaskClient) -> None:
-    response = linked_client.get(f"/id/{CENTRE}", headers={"Accept": "*/*"})
+def test_id_with_a_wildcard_accept_goes_to_the_negotiated_doc(client: FlaskClient) -> None:
+    response = client.get(f"/id/{CENTRE}", headers={"Accept": "*/*"})
     assert response.headers["Location"] == f"/doc/{CENTRE}"
 
 
 @pytest.mark.parametrize("path", ["/id/centre/nowhere", "/doc/centre/nowhere", "/id/", "/doc/x"])
-def test_unknown_things_are_404_in_plain_text(linked_client: FlaskClient, path: str) -> None:
-    response = linked_client.get(path)
+def test_unknown_things_are_404_in_plain_text(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
     assert response.status_code == 404
     assert response.mimetype == "text/plain"
     assert "Traceback" not in response.get_data(as_text=True)
@@ -43,14 +43,14 @@ def test_unknown_things_are_404_in_plain_text(linked_client: FlaskClient, path: 
     "path", ['/id/centre/a"b', "/id/centre/a%3Eb", "/doc/centre/a%20b", "/doc/centre/%7B%7D"]
 )
 def test_characters_that_cannot_be_in_an_iri_are_404_not_500(
-    linked_client: FlaskClient, path: str
+    client: FlaskClient, path: str
 ) -> None:
-    assert linked_client.get(path).status_code == 404
+    assert client.get(path).status_code == 404
 
 
 @pytest.mark.parametrize("fmt", RESOURCE, ids=lambda f: f.token)
-def test_doc_negotiates_every_format(linked_client: FlaskClient, fmt) -> None:
-    response = linked_client.get(f"/doc/{CENTRE}", headers={"Accept": fmt.media_type})
+def test_doc_negotiates_every_format(client: FlaskClient, fmt) -> None:
+    response = client.get(f"/doc/{CENTRE}", headers={"Accept": fmt.media_type})
     assert response.status_code == 200
     assert response.mimetype == fmt.media_type
     assert response.headers["Content-Location"] == f"/doc/{CENTRE}.{fmt.extension}"
@@ -81,16 +81,16 @@ def test_doc_negotiates_every_format(linked_client: FlaskClient, fmt) -> None:
         ("application/trig", "application/trig"),
     ],
 )
-def test_q_values_and_wildcards(linked_client: FlaskClient, accept, expected: str) -> None:
+def test_q_values_and_wildcards(client: FlaskClient, accept, expected: str) -> None:
     headers = {} if accept is None else {"Accept": accept}
-    response = linked_client.get(f"/doc/{CENTRE}", headers=headers)
+    response = client.get(f"/doc/{CENTRE}", headers=headers)
     assert response.status_code == 200
     assert response.mimetype == expected
 
 
 @pytest.mark.parametrize("accept", ["image/png", "application/json;q=1, */*;q=0", "text/csv"])
-def test_406_lists_every_offered_type(linked_client: FlaskClient, accept: str) -> None:
-    response = linked_client.get(f"/doc/{CENTRE}", headers={"Accept": accept})
+def test_406_lists_every_offered_type(client: FlaskClient, accept: str) -> None:
+    response = client.get(f"/doc/{CENTRE}", headers={"Accept": accept})
     assert response.status_code == 406
     body = response.get_data(as_text=True)
     assert all(media_type in body for media_type in OFFERED)
@@ -98,61 +98,61 @@ def test_406_lists_every_offered_type(linked_client: FlaskClient, accept: str) -
 
 
 @pytest.mark.parametrize("fmt", RESOURCE, ids=lambda f: f.token)
-def test_fixed_extension_urls_ignore_accept(linked_client: FlaskClient, fmt) -> None:
-    response = linked_client.get(f"/doc/{CENTRE}.{fmt.extension}", headers={"Accept": "image/png"})
+def test_fixed_extension_urls_ignore_accept(client: FlaskClient, fmt) -> None:
+    response = client.get(f"/doc/{CENTRE}.{fmt.extension}", headers={"Accept": "image/png"})
     assert response.status_code == 200
     assert response.mimetype == fmt.media_type
     assert response.headers["Content-Location"] == f"/doc/{CENTRE}.{fmt.extension}"
     assert "Accept," not in response.headers.get("Vary", "") + ","
 
 
-def test_format_parameter_chooses_and_unknown_format_is_406(linked_client: FlaskClient) -> None:
-    assert linked_client.get(f"/doc/{CENTRE}?format=ttl").mimetype == "text/turtle"
-    assert linked_client.get(f"/doc/{CENTRE}?format=nope").status_code == 406
+def test_format_parameter_chooses_and_unknown_format_is_406(client: FlaskClient) -> None:
+    assert client.get(f"/doc/{CENTRE}?format=ttl").mimetype == "text/turtle"
+    assert client.get(f"/doc/{CENTRE}?format=nope").status_code == 406
 
 
-def test_unknown_extension_is_404(linked_client: FlaskClient) -> None:
-    assert linked_client.get(f"/doc/{CENTRE}.exe").status_code == 404
+def test_unknown_extension_is_404(client: FlaskClient) -> None:
+    assert client.get(f"/doc/{CENTRE}.exe").status_code == 404
 
 
-def test_head_answers_like_get_without_a_body(linked_client: FlaskClient) -> None:
-    response = linked_client.head(f"/doc/{CENTRE}.ttl")
+def test_head_answers_like_get_without_a_body(client: FlaskClient) -> None:
+    response = client.head(f"/doc/{CENTRE}.ttl")
     assert response.status_code == 200 and response.data == b""
-    assert response.headers["ETag"] == linked_client.get(f"/doc/{CENTRE}.ttl").headers["ETag"]
+    assert response.headers["ETag"] == client.get(f"/doc/{CENTRE}.ttl").headers["ETag"]
 
 
-def test_etag_gives_304_and_depends_on_format_and_language(linked_client: FlaskClient) -> None:
-    first = linked_client.get(f"/doc/{CENTRE}.ttl")
+def test_etag_gives_304_and_depends_on_format_and_language(client: FlaskClient) -> None:
+    first = client.get(f"/doc/{CENTRE}.ttl")
     etag = first.headers["ETag"]
-    again = linked_client.get(f"/doc/{CENTRE}.ttl", headers={"If-None-Match": etag})
+    again = client.get(f"/doc/{CENTRE}.ttl", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
-    assert linked_client.get(f"/doc/{CENTRE}.nt").headers["ETag"] != etag
-    fr = linked_client.get(f"/doc/{CENTRE}?lang=fr").headers["ETag"]
-    assert linked_client.get(f"/doc/{CENTRE}?lang=en").headers["ETag"] != fr
+    assert client.get(f"/doc/{CENTRE}.nt").headers["ETag"] != etag
+    fr = client.get(f"/doc/{CENTRE}?lang=fr").headers["ETag"]
+    assert client.get(f"/doc/{CENTRE}?lang=en").headers["ETag"] != fr
 
 
-def test_etag_changes_when_the_data_changes(linked_settings: Settings) -> None:
+def test_etag_changes_when_the_data_changes(settings: Settings) -> None:
     from tests.conftest import INJECTION
 
-    unchecked = linked_settings.with_changes(validate=False)
+    unchecked = settings.with_changes(validate=False)
     before = create_app(unchecked).test_client().get(f"/doc/{CENTRE}.ttl")
-    changed = unchecked.with_changes(data_paths=(*linked_settings.data_paths, INJECTION))
+    changed = unchecked.with_changes(data_paths=(*settings.data_paths, INJECTION))
     after = create_app(changed).test_client().get(f"/doc/{CENTRE}.ttl")
     assert before.headers["ETag"] != after.headers["ETag"]
 
 
-def test_language_from_accept_language_and_lang_parameter(linked_client: FlaskClient) -> None:
-    en = linked_client.get(f"/doc/{CENTRE}", headers={"Accept-Language": "en-GB,en;q=0.8"})
+def test_language_from_accept_language_and_lang_parameter(client: FlaskClient) -> None:
+    en = client.get(f"/doc/{CENTRE}", headers={"Accept-Language": "en-GB,en;q=0.8"})
     assert en.headers["Content-Language"] == "en" and '<html lang="en">' in en.get_data(True)
     assert "Accept-Language" in en.headers["Vary"]
-    fr = linked_client.get(f"/doc/{CENTRE}?lang=fr", headers={"Accept-Language": "en"})
+    fr = client.get(f"/doc/{CENTRE}?lang=fr", headers={"Accept-Language": "en"})
     assert fr.headers["Content-Language"] == "fr"
-    default = linked_client.get(f"/doc/{CENTRE}", headers={"Accept-Language": "de"})
+    default = client.get(f"/doc/{CENTRE}", headers={"Accept-Language": "de"})
     assert default.headers["Content-Language"] == "fr"
 
 
-def test_identifiers_follow_the_base_url(linked_settings: Settings) -> None:
-    moved = linked_settings.with_changes(base_url="http://example.org:9/pub", validate=False)
+def test_identifiers_follow_the_base_url(settings: Settings) -> None:
+    moved = settings.with_changes(base_url="http://example.org:9/pub", validate=False)
     client = create_app(moved).test_client()
     turtle = client.get(f"/doc/{CENTRE}.nt").get_data(as_text=True)
     assert f"<http://example.org:9/pub/id/{CENTRE}>" in turtle

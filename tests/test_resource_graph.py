@@ -42,11 +42,11 @@ def fetch_graph(client: FlaskClient, path: str, fmt) -> rdflib.Graph:
 
 
 @pytest.mark.parametrize("path", SAMPLE)
-def test_every_format_gives_the_same_graph(linked_client: FlaskClient, path: str) -> None:
-    reference = fetch_graph(linked_client, path, RDF_FORMATS[1])  # Turtle
+def test_every_format_gives_the_same_graph(client: FlaskClient, path: str) -> None:
+    reference = fetch_graph(client, path, RDF_FORMATS[1])  # Turtle
     assert len(reference) > 5
     for fmt in RDF_FORMATS:
-        assert isomorphic(fetch_graph(linked_client, path, fmt), reference), fmt.token
+        assert isomorphic(fetch_graph(client, path, fmt), reference), fmt.token
 
 
 def all_entities(client: FlaskClient) -> list[str]:
@@ -61,20 +61,20 @@ def all_entities(client: FlaskClient) -> list[str]:
     )
 
 
-def test_every_resource_turtle_and_nquads_agree(linked_client: FlaskClient) -> None:
-    paths = all_entities(linked_client)
+def test_every_resource_turtle_and_nquads_agree(client: FlaskClient) -> None:
+    paths = all_entities(client)
     assert len(paths) >= 10
     for path in paths:
-        turtle = fetch_graph(linked_client, path, RDF_FORMATS[1])
-        quads = fetch_graph(linked_client, path, RDF_FORMATS[-1])
+        turtle = fetch_graph(client, path, RDF_FORMATS[1])
+        quads = fetch_graph(client, path, RDF_FORMATS[-1])
         assert isomorphic(turtle, quads), path
         assert (rdflib.URIRef(f"{BASE}id/{path}"), None, None) in turtle, path
 
 
 def test_document_holds_own_triples_labels_of_links_and_provenance(
-    linked_client: FlaskClient,
+    client: FlaskClient,
 ) -> None:
-    graph = fetch_graph(linked_client, "centre/frejus", RDF_FORMATS[1])
+    graph = fetch_graph(client, "centre/frejus", RDF_FORMATS[1])
     centre = rdflib.URIRef(f"{BASE}id/centre/frejus")
     specialty = rdflib.URIRef(f"{BASE}id/specialty/interventional-radiology")
     group = rdflib.URIRef(f"{BASE}id/organisation/var-imagerie-medicale")
@@ -104,8 +104,8 @@ def test_document_holds_own_triples_labels_of_links_and_provenance(
     assert "radiologie interventionnelle" in str(quote)
 
 
-def test_inverse_links_are_in_the_document(linked_client: FlaskClient) -> None:
-    graph = fetch_graph(linked_client, "specialty/interventional-radiology", RDF_FORMATS[1])
+def test_inverse_links_are_in_the_document(client: FlaskClient) -> None:
+    graph = fetch_graph(client, "specialty/interventional-radiology", RDF_FORMATS[1])
     centre = rdflib.URIRef(f"{BASE}id/centre/frejus")
     specialty = rdflib.URIRef(f"{BASE}id/specialty/interventional-radiology")
     assert (centre, SCHEMA.medicalSpecialty, specialty) in graph

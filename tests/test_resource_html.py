@@ -17,9 +17,9 @@ CENTRE = "centre/frejus"
 
 
 def test_page_links_every_related_thing_and_keeps_the_chosen_language(
-    linked_client: FlaskClient,
+    client: FlaskClient,
 ) -> None:
-    html = linked_client.get(f"/doc/{CENTRE}?lang=en").get_data(as_text=True)
+    html = client.get(f"/doc/{CENTRE}?lang=en").get_data(as_text=True)
     for target in (
         "specialty/interventional-radiology",
         "organisation/var-imagerie-medicale",
@@ -30,31 +30,31 @@ def test_page_links_every_related_thing_and_keeps_the_chosen_language(
     assert re.search(r'<a class="fact" href="/doc/fact/[^"]+\?lang=en">fact</a>', html)
 
 
-def test_each_fact_shows_its_source_page_and_quote(linked_client: FlaskClient) -> None:
-    html = linked_client.get(f"/doc/{CENTRE}?lang=fr").get_data(as_text=True)
+def test_each_fact_shows_its_source_page_and_quote(client: FlaskClient) -> None:
+    html = client.get(f"/doc/{CENTRE}?lang=fr").get_data(as_text=True)
     assert "Source\u202f:" in html
     assert 'href="/doc/document/interventional-radiology-page?lang=fr"' in html
     assert re.search(r"<blockquote lang=\"fr\">« Nos centres d’imagerie[^<]+»</blockquote>", html)
 
 
-def test_inverse_links_read_offered_by_and_part_of(linked_client: FlaskClient) -> None:
-    en = linked_client.get("/doc/specialty/interventional-radiology?lang=en").get_data(True)
+def test_inverse_links_read_offered_by_and_part_of(client: FlaskClient) -> None:
+    en = client.get("/doc/specialty/interventional-radiology?lang=en").get_data(True)
     assert "Links to this resource" in en and "offered by" in en
     assert f'href="/doc/{CENTRE}?lang=en"' in en
-    fr = linked_client.get("/doc/aspect/therapeutic?lang=fr").get_data(True)
+    fr = client.get("/doc/aspect/therapeutic?lang=fr").get_data(True)
     assert "fait partie de" in fr or "versant de" in fr
 
 
-def test_hreflang_alternates_and_format_links(linked_client: FlaskClient) -> None:
-    html = linked_client.get(f"/doc/{CENTRE}").get_data(as_text=True)
+def test_hreflang_alternates_and_format_links(client: FlaskClient) -> None:
+    html = client.get(f"/doc/{CENTRE}").get_data(as_text=True)
     assert f'<link rel="alternate" hreflang="fr" href="/doc/{CENTRE}?lang=fr">' in html
     assert f'<link rel="alternate" hreflang="en" href="/doc/{CENTRE}?lang=en">' in html
     assert f'<link rel="alternate" type="text/turtle" href="/doc/{CENTRE}.ttl">' in html
     assert "<script src" not in html  # works without JavaScript
 
 
-def test_labels_follow_the_language(linked_app: Flask) -> None:
-    client = linked_app.test_client()
+def test_labels_follow_the_language(app: Flask) -> None:
+    client = app.test_client()
     fr = client.get("/doc/specialty/interventional-radiology?lang=fr").get_data(True)
     en = client.get("/doc/specialty/interventional-radiology?lang=en").get_data(True)
     assert "<h1>radiologie interventionnelle</h1>" in fr

@@ -138,12 +138,12 @@ def test_the_checker_catches_what_the_design_notes_warn_about() -> None:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_every_page_uses_only_real_schema_org_terms(linked_client: FlaskClient, lang: str) -> None:
+def test_every_page_uses_only_real_schema_org_terms(client: FlaskClient, lang: str) -> None:
     vocab = vocabulary()
     problems = []
-    pages = ["/", *(f"/doc/{p}" for p in entity_paths(linked_client))]
+    pages = ["/", *(f"/doc/{p}" for p in entity_paths(client))]
     for page in pages:
-        response = linked_client.get(f"{page}?lang={lang}")
+        response = client.get(f"{page}?lang={lang}")
         assert response.status_code == 200, page
         for block in embedded(response.get_data(as_text=True)):
             assert block["@context"] == "https://schema.org"
@@ -152,9 +152,9 @@ def test_every_page_uses_only_real_schema_org_terms(linked_client: FlaskClient, 
 
 
 def test_centre_is_a_medical_clinic_with_specialty_services_and_organisation(
-    linked_client: FlaskClient,
+    client: FlaskClient,
 ) -> None:
-    data = embedded(linked_client.get("/doc/centre/frejus?lang=en").get_data(True))[0]
+    data = embedded(client.get("/doc/centre/frejus?lang=en").get_data(True))[0]
     assert data["@type"] == "MedicalClinic"
     assert data["name"]
     specialties = data["medicalSpecialty"]
@@ -169,9 +169,9 @@ def test_centre_is_a_medical_clinic_with_specialty_services_and_organisation(
     assert parent["memberOf"]["@id"].endswith("/id/network/vidi")
 
 
-def test_modality_procedure_page_and_video_types(linked_client: FlaskClient) -> None:
+def test_modality_procedure_page_and_video_types(client: FlaskClient) -> None:
     def first(path: str) -> dict[str, Any]:
-        return embedded(linked_client.get(path).get_data(True))[0]
+        return embedded(client.get(path).get_data(True))[0]
 
     assert first("/doc/modality/ct")["@type"] == "MedicalImagingTechnique"
     aspect = first("/doc/aspect/therapeutic")["@type"]
@@ -203,8 +203,8 @@ def expand(data: dict[str, Any]) -> rdflib.Graph:
     return rdflib.Graph().parse(data=nquads, format="nt")
 
 
-def test_pyld_expands_the_centre_into_the_intended_triples(linked_client: FlaskClient) -> None:
-    data = embedded(linked_client.get("/doc/centre/frejus?lang=en").get_data(True))[0]
+def test_pyld_expands_the_centre_into_the_intended_triples(client: FlaskClient) -> None:
+    data = embedded(client.get("/doc/centre/frejus?lang=en").get_data(True))[0]
     graph = expand(data)
     sdo = rdflib.Namespace("http://schema.org/")
     centre = rdflib.URIRef(f"{BASE}id/centre/frejus")
@@ -225,10 +225,10 @@ def test_pyld_expands_the_centre_into_the_intended_triples(linked_client: FlaskC
     assert (centre, sdo.mainEntityOfPage, page) in graph
 
 
-def test_pyld_drops_nothing_on_any_page(linked_client: FlaskClient) -> None:
+def test_pyld_drops_nothing_on_any_page(client: FlaskClient) -> None:
     """Every key written is a term the context knows: expansion keeps all of them."""
-    for path in entity_paths(linked_client):
-        data = embedded(linked_client.get(f"/doc/{path}").get_data(True))[0]
+    for path in entity_paths(client):
+        data = embedded(client.get(f"/doc/{path}").get_data(True))[0]
         expanded = jsonld.expand(data, {"documentLoader": offline_loader})
         keys = set()
 

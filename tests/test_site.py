@@ -39,9 +39,9 @@ def links_of(html: str) -> list[str]:
     return parser.hrefs
 
 
-def test_home_in_french_and_english(linked_client: FlaskClient) -> None:
-    fr = linked_client.get("/", headers={"Accept-Language": "fr"})
-    en = linked_client.get("/?lang=en")
+def test_home_in_french_and_english(client: FlaskClient) -> None:
+    fr = client.get("/", headers={"Accept-Language": "fr"})
+    en = client.get("/?lang=en")
     assert fr.status_code == en.status_code == 200
     assert '<html lang="fr">' in fr.get_data(True) and '<html lang="en">' in en.get_data(True)
     assert "Graphe de connaissances" in fr.get_data(True)
@@ -53,9 +53,9 @@ def test_home_in_french_and_english(linked_client: FlaskClient) -> None:
     assert any(h.startswith("/doc/centre/") for h in hrefs)
 
 
-def test_home_lists_classes_with_the_sparql_counts(linked_app: Flask) -> None:
-    html = linked_app.test_client().get("/?lang=en").get_data(True)
-    store = linked_app.extensions["publisher"].store
+def test_home_lists_classes_with_the_sparql_counts(app: Flask) -> None:
+    html = app.test_client().get("/?lang=en").get_data(True)
+    store = app.extensions["publisher"].store
     rows = store.select(
         f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{BASE}ontology#ImagingCentre> }}"
     )
@@ -75,9 +75,9 @@ def number(store, query: str) -> int:
     return int(store.select(query)[0]["n"])
 
 
-def test_void_counts_match_sparql_counts(linked_app: Flask) -> None:
-    graph = void_graph(linked_app.test_client())
-    store = linked_app.extensions["publisher"].store
+def test_void_counts_match_sparql_counts(app: Flask) -> None:
+    graph = void_graph(app.test_client())
+    store = app.extensions["publisher"].store
     expected = {
         VOID.triples: "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
         VOID.entities: "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o "
@@ -98,9 +98,9 @@ def test_void_counts_match_sparql_counts(linked_app: Flask) -> None:
 
 
 def test_void_describes_licence_source_version_dumps_endpoint_examples(
-    linked_client: FlaskClient,
+    client: FlaskClient,
 ) -> None:
-    graph = void_graph(linked_client)
+    graph = void_graph(client)
     assert (DATASET, rdflib.RDF.type, DCAT.Dataset) in graph
     assert graph.value(DATASET, DCTERMS.license) is not None
     assert str(graph.value(DATASET, DCTERMS.source)).startswith(f"{BASE}id/document/")
@@ -112,26 +112,24 @@ def test_void_describes_licence_source_version_dumps_endpoint_examples(
     assert examples and all(str(e).startswith(f"{BASE}id/") for e in examples)
     for example in examples[:3]:
         path = str(example)[len(BASE) - 1 :]
-        assert linked_client.get(path).status_code == 303
+        assert client.get(path).status_code == 303
 
 
 @pytest.mark.parametrize("accept", ["application/ld+json", "application/n-triples", "*/*"])
-def test_void_negotiates(linked_client: FlaskClient, accept: str) -> None:
-    assert len(void_graph(linked_client, accept)) > 20
-    assert (
-        linked_client.get("/.well-known/void", headers={"Accept": "image/png"}).status_code == 406
-    )
+def test_void_negotiates(client: FlaskClient, accept: str) -> None:
+    assert len(void_graph(client, accept)) > 20
+    assert client.get("/.well-known/void", headers={"Accept": "image/png"}).status_code == 406
 
 
 @pytest.mark.parametrize(
     ("name", "fmt"),
     [("dataset.nq", "nquads"), ("dataset.ttl", "turtle"), ("dataset.jsonld", "json-ld")],
 )
-def test_dumps_hold_the_whole_dataset(linked_app: Flask, name: str, fmt: str) -> None:
-    client = linked_app.test_client()
+def test_dumps_hold_the_whole_dataset(app: Flask, name: str, fmt: str) -> None:
+    client = app.test_client()
     response = client.get(f"/dumps/{name}")
     assert response.status_code == 200
-    store = linked_app.extensions["publisher"].store
+    store = app.extensions["publisher"].store
     if fmt == "turtle":
         graph = rdflib.Graph().parse(data=response.data, format=fmt)
         distinct = number(
@@ -149,11 +147,11 @@ def test_dumps_hold_the_whole_dataset(linked_app: Flask, name: str, fmt: str) ->
     )
 
 
-def test_dump_index_and_unknown_dump(linked_client: FlaskClient) -> None:
-    index = linked_client.get("/dumps/").get_data(True)
+def test_dump_index_and_unknown_dump(client: FlaskClient) -> None:
+    index = client.get("/dumps/").get_data(True)
     assert all(f"/dumps/dataset.{ext}" in index for ext in ("nq", "ttl", "jsonld"))
-    assert linked_client.get("/dumps/secret.db").status_code == 404
-    assert linked_client.get("/dumps/..%2Fpyproject.toml").status_code == 404
+    assert client.get("/dumps/secret.db").status_code == 404
+    assert client.get("/dumps/..%2Fpyproject.toml").status_code == 404
 
 
 def sitemap_urls(client: FlaskClient) -> list[str]:
@@ -165,21 +163,21 @@ def sitemap_urls(client: FlaskClient) -> list[str]:
 
 
 def test_sitemap_lists_every_resource_page_and_robots_points_to_it(
-    linked_client: FlaskClient,
+    client: FlaskClient,
 ) -> None:
-    urls = sitemap_urls(linked_client)
-    dump = linked_client.get("/dumps/dataset.nq").get_data(True)
+    urls = sitemap_urls(client)
+    dump = client.get("/dumps/dataset.nq").get_data(True)
     entities = {m for m in re.findall(rf"<{re.escape(BASE)}id/([^>]+)> ", dump)}
     assert {f"{BASE}doc/{e}" for e in entities} <= set(urls)
-    robots = linked_client.get("/robots.txt").get_data(True)
+    robots = client.get("/robots.txt").get_data(True)
     assert f"Sitemap: {BASE}sitemap.xml" in robots
     assert "Disallow: /sparql" in robots
 
 
-def test_crawl_from_home_and_sitemap_reaches_every_resource(linked_client: FlaskClient) -> None:
+def test_crawl_from_home_and_sitemap_reaches_every_resource(client: FlaskClient) -> None:
     """Breadth-first over every internal link: no 4xx/5xx, every entity page reached."""
     seen: set[str] = set()
-    queue = ["/", *(urlsplit(u).path for u in sitemap_urls(linked_client))]
+    queue = ["/", *(urlsplit(u).path for u in sitemap_urls(client))]
     failures = []
     reached_from_home: set[str] = set()
     home_queue = ["/"]
@@ -190,7 +188,7 @@ def test_crawl_from_home_and_sitemap_reaches_every_resource(linked_client: Flask
         seen.add(path)
         if path.startswith(ELSEWHERE):
             continue
-        response = linked_client.get(path)
+        response = client.get(path)
         response.close()  # static files are streamed from disk
         if response.status_code == 303:
             queue.append(response.headers["Location"])
@@ -210,13 +208,13 @@ def test_crawl_from_home_and_sitemap_reaches_every_resource(linked_client: Flask
         if path in reached_from_home or path.startswith(ELSEWHERE):
             continue
         reached_from_home.add(path)
-        response = linked_client.get(path)
+        response = client.get(path)
         response.close()
         if response.mimetype == "text/html" and response.status_code == 200:
             for href in links_of(response.get_data(True)):
                 target = urldefrag(href)[0].split("?")[0]
                 if target.startswith("/doc/") and "." not in target.rsplit("/", 1)[-1]:
                     home_queue.append(target)
-    dump = linked_client.get("/dumps/dataset.nq").get_data(True)
+    dump = client.get("/dumps/dataset.nq").get_data(True)
     entities = {f"/doc/{m}" for m in re.findall(rf"<{re.escape(BASE)}id/([^>]+)> ", dump)}
     assert entities <= reached_from_home, sorted(entities - reached_from_home)[:10]
