@@ -173,7 +173,11 @@ def test_modality_procedure_page_and_video_types(client: FlaskClient) -> None:
     def first(path: str) -> dict[str, Any]:
         return embedded(client.get(path).get_data(True))[0]
 
-    assert first("/doc/modality/ct")["@type"] == "MedicalImagingTechnique"
+    ct = first("/doc/modality/ct")
+    assert ct["@type"] == "MedicalImagingTechnique"
+    # skos:exactMatch becomes sameAs; the closeMatch to schema:CT does not
+    assert "http://radlex.org/RID/RID10321" in ct["sameAs"]
+    assert not any("schema.org" in same for same in ct["sameAs"])
     aspect = first("/doc/aspect/therapeutic")["@type"]
     assert "TherapeuticProcedure" in aspect and "MedicalProcedure" in aspect
     page = first("/doc/document/interventional-radiology-page")

@@ -141,6 +141,11 @@ class _Projection:
             services = self.services(subject)
             if services:
                 grouped["availableService"] = services
+        if "sameAs" in allowed:
+            # Only exact identity: a closeMatch (e.g. to schema:CT) is not the same thing.
+            same = sorted(str(v) for v in self.graph.objects(subject, SKOS.exactMatch))
+            if same:
+                out["sameAs"] = same[0] if len(same) == 1 else same
         for term, values in sorted(grouped.items()):
             literals = [v for v in values if isinstance(v, Literal)]
             nodes = [v for v in values if not isinstance(v, Literal)]
