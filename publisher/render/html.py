@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import render_template
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
 from rdflib.term import Node
 
@@ -93,7 +93,27 @@ class Linker:
             return Link(self.literal_text(node), lang=node.language)
         if isinstance(node, URIRef):
             return Link(self.term(node), href(str(node), self.base_url, self.lang_param))
-        return Link(label(self.graph, node, self.lang))
+        return Link(self.blank_text(node))
+
+    def blank_text(self, node: Node) -> str:
+        """A blank node has no page: say what it holds (a selector shows its quote)."""
+        exact = self.graph.value(node, OA_EXACT)
+        if exact is not None:
+            return f"« {exact} »"
+        parts = [
+            f"{self.term(p)}{TEXT[self.lang]['colon']} {self.link(o).text}"
+            for p, o in sorted(self.graph.predicate_objects(node))
+            if p != RDF.type and not isinstance(o, BNode)
+        ]
+        return "; ".join(parts) or label(self.graph, node, self.lang)
+
+    def title(self, node: URIRef) -> str:
+        """The page heading; an unlabelled fact reads "subject · predicate · object"."""
+        if find_label(self.graph, node, self.lang) is None:
+            parts = [self.graph.value(node, p) for p in (RDF.subject, RDF.predicate, RDF.object)]
+            if all(part is not None for part in parts):
+                return " · ".join(self.link(part).text for part in parts)  # type: ignore[arg-type]
+        return label(self.graph, node, self.lang)
 
     def type_link(self, node: Node) -> Link:
         """A class as a badge; schema.org classes keep their own (English) names."""
@@ -249,7 +269,7 @@ def resource_page(
     )
     return ResourcePage(
         iri=iri,
-        title=label(graph, subject, lang),
+        title=linker.title(subject),
         types=types,
         description=str(description) if description is not None else None,
         rows=rows,
