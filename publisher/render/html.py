@@ -123,7 +123,7 @@ class Linker:
                 link.text = "schema:" + str(node)[len(prefix) :]
         return link
 
-    def term(self, node: URIRef) -> str:
+    def term(self, node: Node) -> str:
         """A label from the data, else a built-in one, else the IRI's end made readable."""
         found = find_label(self.graph, node, self.lang)
         if found is None:
@@ -145,7 +145,7 @@ class Linker:
 def _in_language(values: list[Node], lang: str) -> list[Node]:
     """Literals in ``lang`` (and untagged ones) when there are any, else everything."""
     tagged = [v for v in values if isinstance(v, Literal) and v.language]
-    if not any(v.language == lang for v in tagged):  # type: ignore[attr-defined]
+    if not any(v.language == lang for v in tagged):
         return values
     return [v for v in values if not (isinstance(v, Literal) and v.language not in (None, lang))]
 
@@ -171,13 +171,13 @@ def _row(
     predicate: Link,
     values: list[Node],
     facts: dict[tuple[Node, Node], list[Node]],
-    key: object,
+    key: Node,
 ) -> Row:
     row = Row(predicate, [])
     graph = linker.graph
     for value in sorted(values, key=lambda v: linker.link(v).text.lower()):
         shown = Value(linker.link(value))
-        for fact in facts.get((key, value), []):  # type: ignore[call-overload]
+        for fact in facts.get((key, value), []):
             document = graph.value(fact, PROV_DERIVED)
             selector = graph.value(fact, OA_SELECTOR)
             quote = graph.value(selector, OA_EXACT) if selector is not None else None

@@ -12,6 +12,7 @@ ontology (``rim:treatsConditionsIn`` → ``relevantSpecialty``).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from rdflib import RDF, Graph, Literal, URIRef
@@ -106,7 +107,7 @@ class _Projection:
         supers = [schema_term(s) for s in self.graph.objects(predicate, RDFS.subPropertyOf)]
         return next((s for s in sorted(filter(None, supers))), None)
 
-    def literal(self, values: list[Literal]) -> Any:
+    def literal(self, values: Iterable[Node]) -> Any:
         chosen = pick(values, self.lang)
         if chosen is None:
             return None
@@ -128,7 +129,7 @@ class _Projection:
         if depth >= _NESTING or schema_term(subject):
             return out
         description = self.literal(
-            [v for p in DESCRIPTIONS for v in self.graph.objects(subject, p)]  # type: ignore[misc]
+            [v for p in DESCRIPTIONS for v in self.graph.objects(subject, p)]
         )
         if description is not None and "description" in allowed:
             out["description"] = description
@@ -149,7 +150,7 @@ class _Projection:
         for term, values in sorted(grouped.items()):
             literals = [v for v in values if isinstance(v, Literal)]
             nodes = [v for v in values if not isinstance(v, Literal)]
-            items: list[Any] = [self.node(v, depth + 1) for v in sorted(nodes)]
+            items: list[Any] = [self.node(v, depth + 1) for v in sorted(nodes, key=str)]
             if literals:
                 items.append(self.literal(literals))
             out[term] = items[0] if len(items) == 1 else items
@@ -163,7 +164,7 @@ class _Projection:
             for value in self.graph.objects(specialty, None):
                 if SERVICE_TYPES & set(self.types(value)):
                     found.add(value)
-        return sorted(found)
+        return sorted(found, key=str)
 
     def inverse(self, subject: Node, allowed: set[str]) -> dict[str, list[dict[str, Any]]]:
         found: dict[str, list[dict[str, Any]]] = {}

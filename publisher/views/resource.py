@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, request
+from rdflib import RDF, Graph
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from publisher import queries
+from publisher import memo, queries
 from publisher.app import publication
 from publisher.formats import HTML, RESOURCE, Format, by_extension
 from publisher.labels import fetch_labels
-from publisher.negotiation import NotAcceptable, negotiate, negotiate_language, parse_accept
-from publisher.render import html, jsonld, rdf
+from publisher.negotiation import (
+    LANGUAGES,
+    NotAcceptable,
+    negotiate,
+    negotiate_language,
+    parse_accept,
+)
+from publisher.render import html, jsonld, links, rdf
 
 bp = Blueprint("resource", __name__)
 
@@ -45,7 +53,7 @@ def _named_rdf_format(accept: str | None) -> Format | None:
 
 
 @bp.get("/id/<path:path>")
-def identifier(path: str) -> Response:
+def identifier(path: str) -> WerkzeugResponse:
     """A thing is not a document: 303 to the document about it."""
     _iri(path)
     target = f"/doc/{path}"
@@ -76,20 +84,15 @@ def document(path: str) -> Response:
     fmt = fixed or negotiate(
         request.headers.get("Accept"), RESOURCE, request.args.get("format") or None
     )
-    current = publication()
-    base_url = current.settings.base_url
-    graph = queries.describe(current.store, iri)
     doc_url = f"/doc/{stem}"
+    lang = negotiate_language(request.headers.get("Accept-Language"), request.args.get("lang"))
+    chosen = request.args.get("lang")
+    lang_param = chosen if chosen in LANGUAGES else None
+    body = _body(iri, fmt, lang if fmt is HTML else "", lang_param if fmt is HTML else None)
+    response = Response(body, mimetype=fmt.media_type)
     if fmt is HTML:
-        lang = negotiate_language(request.headers.get("Accept-Language"), request.args.get("lang"))
-        body = _html(graph, iri, lang, doc_url)
-        response = Response(body, mimetype="text/html")
         response.headers["Content-Language"] = lang
-    else:
-        data = rdf.serialize(graph, fmt, base_url, base_url.rstrip("/") + doc_url)
-        response = Response(data, mimetype=fmt.media_type)
     if fmt.media_type.startswith("text/") or fmt.token in ("jsonld", "rdf"):
-        response.charset = "utf-8"
         response.headers["Content-Type"] = f"{fmt.media_type}; charset=utf-8"
     vary = ["Accept-Language"] if fmt is HTML else []
     if fixed is None:
@@ -108,19 +111,27 @@ def document(path: str) -> Response:
     return response
 
 
-def _html(graph: object, iri: str, lang: str, doc_url: str) -> str:
+def _body(iri: str, fmt: Format, lang: str, lang_param: str | None) -> bytes:
+    """The document's bytes, a pure function of its arguments and the data."""
+    current = publication()
+
+    def build() -> bytes:
+        graph = queries.describe(current.store, iri)
+        base_url = current.settings.base_url
+        doc_url = links.doc_path(iri, base_url) or ""
+        if fmt is HTML:
+            return _html(graph, iri, lang, lang_param, doc_url).encode("utf-8")
+        return rdf.serialize(graph, fmt, base_url, base_url.rstrip("/") + doc_url)
+
+    return memo.cached(current, ("doc", iri, fmt.token, lang, lang_param), build)
+
+
+def _html(graph: Graph, iri: str, lang: str, lang_param: str | None, doc_url: str) -> str:
     current = publication()
     base_url = current.settings.base_url
-    used = {p for _, p, _ in graph} | {o for _, p, o in graph if str(p).endswith("#type")}  # type: ignore[attr-defined]
+    used = {p for _, p, _ in graph} | {o for _, p, o in graph if p == RDF.type}
     vocabulary = fetch_labels(current.store, used)
-    page = html.resource_page(
-        graph,  # type: ignore[arg-type]
-        iri,
-        vocabulary,
-        base_url,
-        lang,
-        request.args.get("lang") if request.args.get("lang") in ("fr", "en") else None,
-    )
+    page = html.resource_page(graph, iri, vocabulary, base_url, lang, lang_param)
     neighbourhood = current.store.construct(queries.fill("schema", resource=iri))
     embedded = jsonld.script_json(jsonld.project(neighbourhood, iri, base_url, lang))
     return html.render_resource(

@@ -8,11 +8,11 @@ from xml.sax.saxutils import escape, quoteattr
 from flask import Blueprint, Response, abort, render_template, request
 from rdflib import URIRef
 
-from publisher import catalogue, dumps
+from publisher import catalogue, dumps, memo
 from publisher.app import publication
-from publisher.formats import RDF, by_token
+from publisher.formats import RDF, Format
 from publisher.labels import fetch_labels, find_label
-from publisher.negotiation import negotiate, negotiate_language
+from publisher.negotiation import LANGUAGES, negotiate, negotiate_language
 from publisher.render import jsonld, rdf
 from publisher.render.html import Linker
 from publisher.render.links import doc_path
@@ -21,7 +21,7 @@ from publisher.render.text import TEXT
 bp = Blueprint("site", __name__)
 
 #: VoID is data only: Turtle first, so browsers and ``*/*`` get something readable.
-VOID_FORMATS = (by_token("ttl"), *(f for f in RDF if f.token != "ttl"))
+VOID_FORMATS: tuple[Format, ...] = tuple(sorted(RDF, key=lambda f: f.token != "ttl"))
 EXAMPLES_PER_CLASS = 12
 
 
@@ -34,19 +34,32 @@ def _stats() -> catalogue.Statistics:
     return catalogue.cached_statistics(current.store, current.settings.base_url, current.version)
 
 
+def _lang_param() -> str | None:
+    chosen = request.args.get("lang")
+    return chosen if chosen in LANGUAGES else None
+
+
 @bp.get("/")
 def home() -> Response:
     """What the dataset is, its classes with counts and examples, and where to go next."""
+    lang, lang_param = _lang(), _lang_param()
+    body = memo.cached(publication(), ("home", lang, lang_param), lambda: _home(lang, lang_param))
+    response = Response(body, mimetype="text/html")
+    response.headers["Vary"] = "Accept-Language"
+    response.headers["Content-Language"] = lang
+    return response
+
+
+def _home(lang: str, lang_param: str | None) -> bytes:
     current = publication()
-    base_url, lang = current.settings.base_url, _lang()
+    base_url = current.settings.base_url
     stats = _stats()
     grouped = catalogue.entities_by_class(current.store, base_url)
     shown = {c: sorted(members) for c, members in grouped.items()}
     things = set(shown) | {e for members in shown.values() for e in members}
     labels = fetch_labels(current.store, (URIRef(t) for t in things))
-    lang_param = request.args.get("lang") if request.args.get("lang") in ("fr", "en") else None
     linker = Linker(labels, base_url, lang, lang_param)
-    classes = []
+    classes: list[dict[str, Any]] = []
     for class_iri, members in shown.items():
         examples = sorted((linker.link(URIRef(m)) for m in members), key=lambda x: x.text.lower())
         classes.append(
@@ -61,7 +74,7 @@ def home() -> Response:
         )
     # Unlabelled things (fact nodes) last: they are reached through what they are about.
     classes.sort(key=lambda c: (not c["labelled"], -c["count"], c["link"].text.lower()))
-    body = render_template(
+    return render_template(
         "home.html",
         lang=lang,
         t=TEXT[lang],
@@ -71,11 +84,7 @@ def home() -> Response:
         description=catalogue.DESCRIPTIONS[lang],
         jsonld=jsonld.script_json(_dataset_jsonld(base_url, lang, current.settings.license)),
         license=current.settings.license,
-    )
-    response = Response(body, mimetype="text/html")
-    response.headers["Vary"] = "Accept-Language"
-    response.headers["Content-Language"] = lang
-    return response
+    ).encode("utf-8")
 
 
 def _dataset_jsonld(base_url: str, lang: str, license_url: str) -> dict[str, Any]:
@@ -106,15 +115,19 @@ def void() -> Response:
     """VoID and DCAT, in any RDF format; the counts are SPARQL counts of the store."""
     current = publication()
     base_url = current.settings.base_url
-    fmt = negotiate(request.headers.get("Accept"), VOID_FORMATS, request.args.get("format") or None)  # type: ignore[arg-type]
-    graph = catalogue.void_graph(_stats(), base_url, current.settings.license, current.version)
-    data = rdf.serialize(graph, fmt, base_url, f"{base_url}.well-known/void")
+    fmt = negotiate(request.headers.get("Accept"), VOID_FORMATS, request.args.get("format") or None)
+
+    def build() -> bytes:
+        graph = catalogue.void_graph(_stats(), base_url, current.settings.license, current.version)
+        return rdf.serialize(graph, fmt, base_url, f"{base_url}.well-known/void")
+
+    data = memo.cached(current, ("void", fmt.token), build)
     response = Response(data, mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = ", ".join(
         f'</.well-known/void?format={f.token}>; rel="alternate"; type="{f.media_type}"'
         for f in VOID_FORMATS
-        if f is not fmt  # type: ignore[union-attr]
+        if f is not fmt
     )
     return response
 
