@@ -157,3 +157,24 @@ def test_identifiers_follow_the_base_url(settings: Settings) -> None:
     turtle = client.get(f"/doc/{CENTRE}.nt").get_data(as_text=True)
     assert f"<http://example.org:9/pub/id/{CENTRE}>" in turtle
     assert "127.0.0.1:8080" not in turtle
+
+
+def test_cached_pages_change_when_the_data_is_reloaded(settings: Settings, tmp_path) -> None:
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        '<id/centre/frejus> <https://schema.org/alternateName> "Premier nom" .\n', "utf-8"
+    )
+    app = create_app(
+        settings.with_changes(data_paths=(*settings.data_paths, extra), validate=False)
+    )
+    client = app.test_client()
+    first = client.get(f"/doc/{CENTRE}?lang=fr")
+    assert "Premier nom" in first.get_data(as_text=True)
+    extra.write_text(
+        '<id/centre/frejus> <https://schema.org/alternateName> "Second nom" .\n', "utf-8"
+    )
+    app.extensions["publisher"].reload()
+    second = client.get(f"/doc/{CENTRE}?lang=fr", headers={"If-None-Match": first.headers["ETag"]})
+    assert second.status_code == 200
+    assert "Second nom" in second.get_data(as_text=True)
+    assert "Premier nom" not in second.get_data(as_text=True)

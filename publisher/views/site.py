@@ -168,7 +168,7 @@ def sitemap() -> Response:
         f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o {catalogue.entity_filter(base_url)} }} "
         "ORDER BY ?s LIMIT 50000"
     )
-    pages = ["/", "/ontology", "/dumps/"]
+    pages = ["/", "/ontology", "/shapes", "/dumps/"]
     pages += [path for row in rows if (path := doc_path(str(row["s"]), base_url))]
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
