@@ -27,6 +27,12 @@ DUMPS: dict[str, tuple[str, str]] = {
     "dataset.jsonld": ("application/ld+json", "jsonld"),
 }
 
+#: W3C format IRIs of what every resource document is served in (``void:feature``).
+FEATURES = tuple(
+    URIRef(f"http://www.w3.org/ns/formats/{name}")
+    for name in ("JSON-LD", "Turtle", "N-Triples", "RDF_XML", "TriG", "N-Quads")
+)
+
 TITLES = {
     "fr": "Graphe de connaissances de la radiologie interventionnelle",
     "en": "Interventional radiology knowledge graph",
@@ -141,6 +147,8 @@ def void_graph(stats: Statistics, base_url: str, license_url: str, version: str)
         g.add((dataset, DCTERMS.source, URIRef(source)))
     g.add((dataset, VOID.sparqlEndpoint, sparql))
     g.add((dataset, VOID.uriSpace, Literal(f"{base_url}id/")))
+    for feature in FEATURES:
+        g.add((dataset, VOID.feature, feature))
     g.add((dataset, VOID.rootResource, URIRef(base_url)))
     for example in stats.examples:
         g.add((dataset, VOID.exampleResource, URIRef(example)))

@@ -16,7 +16,7 @@ from rdflib.namespace import RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from publisher.labels import SCHEMA_NAME, find_label, label, local_name, pick
-from publisher.render.links import href
+from publisher.render.links import doc_path, href
 from publisher.render.text import TEXT, humanize, inverse_label, term_label
 
 OA_SELECTOR = URIRef("http://www.w3.org/ns/oa#hasSelector")
@@ -130,6 +130,8 @@ class Linker:
             found = find_label(self.vocabulary, node, self.lang)
         if found is not None:
             return str(found)
+        if doc_path(str(node), self.base_url):  # an unlabelled identifier: its slug, as words
+            return local_name(str(node)).replace("-", " ")
         return term_label(str(node), self.lang) or humanize(local_name(str(node)))
 
     def literal_text(self, literal: Literal) -> str:
