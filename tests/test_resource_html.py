@@ -47,8 +47,11 @@ def test_inverse_links_read_offered_by_and_part_of(client: FlaskClient) -> None:
 
 def test_hreflang_alternates_and_format_links(client: FlaskClient) -> None:
     html = client.get(f"/doc/{CENTRE}").get_data(as_text=True)
-    assert f'<link rel="alternate" hreflang="fr" href="/doc/{CENTRE}?lang=fr">' in html
-    assert f'<link rel="alternate" hreflang="en" href="/doc/{CENTRE}?lang=en">' in html
+    doc = f"{BASE}doc/{CENTRE}"
+    assert f'<link rel="canonical" href="{doc}">' in html
+    assert f'<link rel="alternate" hreflang="fr" href="{doc}?lang=fr">' in html
+    assert f'<link rel="alternate" hreflang="en" href="{doc}?lang=en">' in html
+    assert f'<link rel="alternate" hreflang="x-default" href="{doc}">' in html
     assert f'<link rel="alternate" type="text/turtle" href="/doc/{CENTRE}.ttl">' in html
     assert "<script src" not in html  # works without JavaScript
 

@@ -138,5 +138,6 @@ def _html(graph: Graph, iri: str, lang: str, lang_param: str | None, doc_url: st
         page,
         jsonld=embedded,
         doc_url=doc_url,
+        site=base_url.rstrip("/"),
         formats=[f for f in RESOURCE if f is not HTML],
     )

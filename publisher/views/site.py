@@ -84,6 +84,7 @@ def _home(lang: str, lang_param: str | None) -> bytes:
         description=catalogue.DESCRIPTIONS[lang],
         jsonld=jsonld.script_json(_dataset_jsonld(base_url, lang, current.settings.license)),
         license=current.settings.license,
+        site=base_url.rstrip("/"),
     ).encode("utf-8")
 
 
