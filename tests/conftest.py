@@ -70,8 +70,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class LiveServer(str):
+    """The base URL of a running server, which also knows the server's process id."""
+
+    pid: int
+
+
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
+def live_server() -> Iterator[LiveServer]:
     """``publisher serve`` as a real process (gunicorn, 2 workers) on a free port;
     yields its base URL and stops it afterwards."""
     import os
@@ -86,7 +92,8 @@ def live_server() -> Iterator[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     log = tempfile.TemporaryFile()  # not a pipe: access logs must never block the server
     process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/"
+    base = LiveServer(f"http://127.0.0.1:{port}/")
+    base.pid = process.pid
     try:
         deadline = time.monotonic() + 90
         while True:

@@ -9,12 +9,13 @@ import subprocess
 import tempfile
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.error import HTTPError
 
 import pytest
 import rdflib
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, LiveServer
 
 ARTIFACTS = ROOT / "test-artifacts"
 CENTRE = "centre/frejus"
@@ -50,8 +51,22 @@ def labels(base: str, path: str) -> dict[str, str]:
     return found
 
 
+def children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (from /proc, no tools needed)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 @pytest.mark.network
-def test_gunicorn_with_two_workers_serves_pages_over_the_network(live_server: str) -> None:
+def test_gunicorn_with_two_workers_serves_pages_over_the_network(live_server: LiveServer) -> None:
+    assert len(children(live_server.pid)) == 2  # the gunicorn master forked two workers
     status, headers, _ = fetch(f"{live_server}id/{CENTRE}", accept="text/turtle")
     assert status == 303 and headers["Location"].endswith(f"/doc/{CENTRE}.ttl")
     status, headers, body = fetch(f"{live_server}doc/{CENTRE}", accept="text/turtle")

@@ -141,7 +141,7 @@ def test_the_checker_catches_what_the_design_notes_warn_about() -> None:
 def test_every_page_uses_only_real_schema_org_terms(client: FlaskClient, lang: str) -> None:
     vocab = vocabulary()
     problems = []
-    pages = ["/", *(f"/doc/{p}" for p in entity_paths(client))]
+    pages = ["/", "/dumps/", *(f"/doc/{p}" for p in entity_paths(client))]
     for page in pages:
         response = client.get(f"{page}?lang={lang}")
         assert response.status_code == 200, page

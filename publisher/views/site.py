@@ -141,7 +141,16 @@ def dump_index() -> Response:
         {"name": name, "media_type": media_type}
         for name, (media_type, _) in catalogue.DUMPS.items()
     ]
-    body = render_template("dumps.html", lang=lang, t=TEXT[lang], files=files, stats=_stats())
+    current = publication()
+    dataset = _dataset_jsonld(current.settings.base_url, lang, current.settings.license)
+    body = render_template(
+        "dumps.html",
+        lang=lang,
+        t=TEXT[lang],
+        files=files,
+        stats=_stats(),
+        jsonld=jsonld.script_json(dataset),
+    )
     response = Response(body, mimetype="text/html")
     response.headers["Vary"] = "Accept-Language"
     return response
