@@ -14,6 +14,7 @@ from publisher.render.html import resource_page
 from tests.conftest import BASE
 
 CENTRE = "centre/frejus"
+PAGE = "interventional-radiology-page"
 
 
 def test_page_links_every_related_thing_and_keeps_the_chosen_language(
@@ -85,3 +86,33 @@ def test_fact_page_reads_as_a_statement_and_shows_its_quote(client: FlaskClient)
     heading = re.search(r"<h1>(.*?)</h1>", html)
     assert heading and heading.group(1).endswith("· medical specialty · interventional radiology")
     assert "<span>« Nos centres d’imagerie" in html  # the selector's exact quote, not a node id
+
+
+def test_a_hub_lists_its_first_links_and_points_to_the_rest(settings, tmp_path) -> None:
+    """1,200 things citing one page: the document keeps 1,000 (the same in every
+    format), the HTML shows 100 per predicate and links a fragment for the rest."""
+    from publisher import create_app
+
+    lines = [
+        f"<id/note/n{i:04d}> <https://schema.org/citation> <id/document/{PAGE}> ;"
+        f' <http://www.w3.org/2000/01/rdf-schema#label> "note {i:04d}"@fr .'
+        for i in range(1200)
+    ]
+    hub = tmp_path / "hub.ttl"
+    hub.write_text("\n".join(lines), encoding="utf-8")
+    app = create_app(settings.with_changes(data_paths=(*settings.data_paths, hub), validate=False))
+    client = app.test_client()
+    page = f"/doc/document/{PAGE}"
+    nt = client.get(f"{page}.nt").get_data(as_text=True)
+    rdf_ns = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    incoming = [
+        line
+        for line in nt.splitlines()
+        if line.endswith(f"<{BASE}id/document/{PAGE}> .")
+        and not line.split(" ")[1].startswith((rdf_ns + "subject", rdf_ns + "object"))
+    ]
+    assert len(incoming) == 1000
+    html = client.get(f"{page}?lang=fr").get_data(as_text=True)
+    assert html.count('href="/doc/note/') == 100
+    assert "et d’autres liens" in html
+    assert "/fragments?predicate=https%3A%2F%2Fschema.org%2Fcitation&amp;object=" in html

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from flask import render_template
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -27,6 +28,8 @@ SCHEMA_DESCRIPTION = URIRef("https://schema.org/description")
 #: Shown in the heading, not as rows (rdfs:label repeats the other names by design).
 HIDDEN = {RDF.type, RDFS.label}
 FIRST = (SKOS.prefLabel, SCHEMA_NAME, SKOS.altLabel, SKOS.definition)
+#: Links *to* a resource shown per predicate; the rest are a Triple Pattern Fragment away.
+INVERSE_SHOWN = 100
 
 
 @dataclass
@@ -60,6 +63,8 @@ class Row:
     predicate: Link
     values: list[Value]
     sources: list[Source] = field(default_factory=list)
+    more: int = 0
+    more_href: str | None = None
 
 
 @dataclass
@@ -259,7 +264,12 @@ def resource_page(
     for predicate in sorted(incoming, key=lambda p: linker.term(p).lower()):
         text = inverse_label(predicate, linker.term(predicate), base_url, lang)
         # An inverse fact is keyed by (predicate, subject) from this resource's side.
-        inverse.append(_row(linker, Link(text), incoming[predicate], backward, predicate))
+        sources = sorted(incoming[predicate], key=lambda n: linker.link(n).text.lower())
+        row = _row(linker, Link(text), sources[:INVERSE_SHOWN], backward, predicate)
+        if len(sources) > INVERSE_SHOWN:
+            row.more = len(sources) - INVERSE_SHOWN
+            row.more_href = "/fragments?" + urlencode({"predicate": str(predicate), "object": iri})
+        inverse.append(row)
 
     types = sorted(
         (linker.type_link(t) for t in graph.objects(subject, RDF.type)),

@@ -46,6 +46,7 @@ TEXT: dict[str, dict[str, str]] = {
         "size": "Taille",
         "colon": "\u202f:",
         "more": "et {n} de plus : voir la recherche",
+        "more_links": "et d’autres liens",
     },
     "en": {
         "site": "Interventional radiology graph",
@@ -85,6 +86,7 @@ TEXT: dict[str, dict[str, str]] = {
         "size": "Size",
         "colon": ":",
         "more": "and {n} more: see search",
+        "more_links": "and more links",
     },
 }
 
