@@ -116,3 +116,15 @@ def test_a_hub_lists_its_first_links_and_points_to_the_rest(settings, tmp_path) 
     assert html.count('href="/doc/note/') == 100
     assert "et d’autres liens" in html
     assert "/fragments?predicate=https%3A%2F%2Fschema.org%2Fcitation&amp;object=" in html
+
+
+def test_every_page_is_well_formed_html(client: FlaskClient) -> None:
+    """html5lib's strict parser raises on any parse error (unclosed or stray tags...)."""
+    import html5lib
+
+    dump = client.get("/dumps/dataset.nq").get_data(as_text=True)
+    entities = sorted(set(re.findall(rf"<{re.escape(BASE)}id/([^>]+)> ", dump)))
+    for path in ["/", "/dumps/", *(f"/doc/{e}" for e in entities)]:
+        for lang in ("fr", "en"):
+            html = client.get(f"{path}?lang={lang}").get_data(as_text=True)
+            html5lib.HTMLParser(strict=True).parse(html)
