@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -76,10 +77,10 @@ class LiveServer(str):
     pid: int
 
 
-@pytest.fixture(scope="session")
-def live_server() -> Iterator[LiveServer]:
-    """``publisher serve`` as a real process (gunicorn, 2 workers) on a free port;
-    yields its base URL and stops it afterwards."""
+@contextmanager
+def running_server(*extra: str, workers: int = 2, host: str = "127.0.0.1") -> Iterator[LiveServer]:
+    """``publisher serve`` as a real process on a free port (``extra``: paths and
+    flags); yields its URL once ``/healthz`` answers, and always stops it."""
     import os
     import subprocess
     import sys
@@ -88,11 +89,12 @@ def live_server() -> Iterator[LiveServer]:
     import urllib.request
 
     port = free_port()
-    args = [sys.executable, "-m", "publisher", "serve", "--port", str(port), "--workers", "2"]
+    args = [sys.executable, "-m", "publisher", "serve", "--host", host, "--port", str(port)]
+    args += ["--workers", str(workers), *(a.replace("{port}", str(port)) for a in extra)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     log = tempfile.TemporaryFile()  # not a pipe: access logs must never block the server
     process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = LiveServer(f"http://127.0.0.1:{port}/")
+    base = LiveServer(f"http://{host}:{port}/")
     base.pid = process.pid
     try:
         deadline = time.monotonic() + 90
@@ -117,6 +119,13 @@ def live_server() -> Iterator[LiveServer]:
             process.kill()
             process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LiveServer]:
+    """The shipped graph served by gunicorn with 2 workers, for the whole session."""
+    with running_server() as base:
+        yield base
 
 
 # Knowledge-graph fixtures (ontology/, data/, shapes/).

@@ -171,3 +171,20 @@ def test_home_and_centre_pages_in_chromium_in_french_and_english(live_server: st
     home_shot = ARTIFACTS / "home-en.png"
     chromium("--screenshot=" + str(home_shot), "--window-size=1200,1600", f"{live_server}?lang=en")
     assert home_shot.stat().st_size > 20_000
+
+
+@pytest.mark.network
+def test_serve_given_files_under_another_base_url_prints_iris_that_dereference() -> None:
+    """``publisher serve PATH --base-url``: every IRI in the output dereferences there."""
+    from tests.conftest import MINI, running_server
+
+    with running_server(str(MINI), "--base-url", "http://localhost:{port}/", workers=1) as base:
+        port = base.rsplit(":", 1)[1].strip("/")
+        public = f"http://localhost:{port}/"
+        status, _, body = fetch(f"{base}doc/centre/alpha.nt")
+        assert status == 200
+        subjects = {line.split(" ")[0].strip("<>") for line in body.decode().splitlines()}
+        assert f"{public}id/centre/alpha" in subjects
+        status, headers, _ = fetch(f"{public}id/centre/alpha", accept="text/turtle")
+        assert status == 303 and headers["Location"] == "/doc/centre/alpha.ttl"
+        assert fetch(f"{base}doc/centre/frejus")[0] == 404  # only the given files are served
