@@ -13,6 +13,7 @@ MODULES = [
     "publisher.render.text",
     "publisher.render.rdf",
     "publisher.render.jsonld",
+    "publisher.cli",
 ]
 
 
