@@ -7,6 +7,7 @@ from flask.testing import FlaskClient
 
 from publisher import Settings, create_app
 from publisher.formats import RDF, RESOURCE
+from tests.conftest import BASE
 
 CENTRE = "centre/frejus"
 OFFERED = [f.media_type for f in RESOURCE]
@@ -178,3 +179,21 @@ def test_cached_pages_change_when_the_data_is_reloaded(settings: Settings, tmp_p
     assert second.status_code == 200
     assert "Second nom" in second.get_data(as_text=True)
     assert "Premier nom" not in second.get_data(as_text=True)
+
+
+def test_non_ascii_identifiers_are_percent_encoded_in_headers(settings: Settings, tmp_path) -> None:
+    extra = tmp_path / "towns.ttl"
+    extra.write_text(
+        '<id/town/北京> <http://www.w3.org/2000/01/rdf-schema#label> "Beijing"@en .\n', "utf-8"
+    )
+    client = create_app(
+        settings.with_changes(data_paths=(*settings.data_paths, extra), validate=False)
+    ).test_client()
+    encoded = "%E5%8C%97%E4%BA%AC"
+    response = client.get(f"/id/town/{encoded}", headers={"Accept": "text/turtle"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/doc/town/{encoded}.ttl"
+    document = client.get(f"/doc/town/{encoded}")
+    assert document.status_code == 200 and "Beijing" in document.get_data(as_text=True)
+    assert document.headers["Content-Location"] == f"/doc/town/{encoded}.html"
+    assert f"<{BASE}id/town/{encoded}>" in document.headers["Link"]

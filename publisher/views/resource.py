@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, request
 from rdflib import RDF, Graph
+from werkzeug.urls import iri_to_uri
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from publisher import memo, queries
@@ -55,8 +56,8 @@ def _named_rdf_format(accept: str | None) -> Format | None:
 @bp.get("/id/<path:path>")
 def identifier(path: str) -> WerkzeugResponse:
     """A thing is not a document: 303 to the document about it."""
-    _iri(path)
-    target = f"/doc/{path}"
+    iri = _iri(path)
+    target = links.doc_path(iri, publication().settings.base_url) or f"/doc/{path}"
     fmt = _named_rdf_format(request.headers.get("Accept"))
     if fmt is not None:
         target += f".{fmt.extension}"
@@ -84,7 +85,7 @@ def document(path: str) -> Response:
     fmt = fixed or negotiate(
         request.headers.get("Accept"), RESOURCE, request.args.get("format") or None
     )
-    doc_url = f"/doc/{stem}"
+    doc_url = links.doc_path(iri, publication().settings.base_url) or f"/doc/{stem}"
     lang = negotiate_language(request.headers.get("Accept-Language"), request.args.get("lang"))
     chosen = request.args.get("lang")
     lang_param = chosen if chosen in LANGUAGES else None
@@ -101,7 +102,7 @@ def document(path: str) -> Response:
         response.headers["Vary"] = ", ".join(vary)
     response.headers["Content-Location"] = f"{doc_url}.{fmt.extension}"
     response.headers["Link"] = ", ".join(
-        [f'<{iri}>; rel="describes"']
+        [f'<{iri_to_uri(iri)}>; rel="describes"']
         + [
             f'<{doc_url}.{other.extension}>; rel="alternate"; type="{other.media_type}"'
             for other in RESOURCE
