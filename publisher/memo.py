@@ -24,7 +24,7 @@ def cached(
     publication: Publication, key: tuple[Hashable, ...], build: Callable[[], bytes]
 ) -> bytes:
     """``build()``, remembered under ``key`` for this store and data version."""
-    full = (id(publication.store), publication.version, *key)
+    full = (id(publication.store), hash(publication.settings), publication.version, *key)
     with _lock:
         if full in _entries:
             _entries.move_to_end(full)
