@@ -6,6 +6,7 @@ from rdflib import URIRef
 
 SCHEMA = "https://schema.org/"
 RIM = "ontology#"  # relative to the base URL
+_SH = "http://www.w3.org/ns/shacl#"
 
 TEXT: dict[str, dict[str, str]] = {
     "fr": {
@@ -105,13 +106,22 @@ INVERSE: dict[str, dict[str, str]] = {
     SCHEMA + "video": {"fr": "vidéo citée par", "en": "video in"},
     SCHEMA + "citation": {"fr": "cité par", "en": "cited by"},
     SCHEMA + "observationAbout": {"fr": "objet de la statistique", "en": "subject of statistic"},
-    "http://www.w3.org/2004/02/skos/core#hasTopConcept": {"fr": "fait partie de", "en": "part of"},
+    "http://www.w3.org/2004/02/skos/core#hasTopConcept": {
+        "fr": "concept de tête de",
+        "en": "top concept of",
+    },
+    "http://www.w3.org/2004/02/skos/core#topConceptOf": {
+        "fr": "a pour concept de tête",
+        "en": "has top concept",
+    },
     "http://www.w3.org/2004/02/skos/core#inScheme": {"fr": "comprend", "en": "contains"},
     "http://www.w3.org/2004/02/skos/core#broader": {"fr": "terme spécifique", "en": "narrower"},
-    "http://www.w3.org/2004/02/skos/core#narrower": {"fr": "fait partie de", "en": "part of"},
+    "http://www.w3.org/2004/02/skos/core#narrower": {"fr": "terme générique", "en": "broader"},
     "http://www.w3.org/ns/prov#wasDerivedFrom": {"fr": "source de", "en": "source of"},
     "http://www.w3.org/ns/prov#used": {"fr": "utilisé par", "en": "used by"},
-    RIM + "hasAspect": {"fr": "fait partie de", "en": "part of"},
+    RIM + "hasAspect": {"fr": "versant de", "en": "aspect of"},
+    _SH + "hasValue": {"fr": "valeur exigée par la forme", "en": "value required by shape"},
+    _SH + "targetNode": {"fr": "ciblé par la forme", "en": "target of shape"},
     RIM + "aspectOf": {"fr": "a pour versant", "en": "has aspect"},
     RIM + "comprisesProcedure": {"fr": "fait partie de", "en": "part of"},
     RIM + "mainSubSpecialtyOf": {"fr": "a pour spécialité principale", "en": "main specialty"},
