@@ -173,3 +173,17 @@ def schemaorg_vocabulary() -> rdflib.Graph:
     graph = rdflib.Graph()
     graph.parse(SCHEMAORG, format="turtle")
     return graph
+
+
+# Fixtures for the search, fragments and api tests: the shipped graph, served.
+
+
+@pytest.fixture(scope="session")
+def graph_app(app: Flask) -> Flask:
+    """The app over the shipped graph (ontology/, data/, shapes/), validated."""
+    return app
+
+
+@pytest.fixture()
+def graph_client(graph_app: Flask) -> FlaskClient:
+    return graph_app.test_client()
