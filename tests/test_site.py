@@ -169,6 +169,10 @@ def test_sitemap_lists_every_resource_page_and_robots_points_to_it(
     dump = client.get("/dumps/dataset.nq").get_data(True)
     entities = {m for m in re.findall(rf"<{re.escape(BASE)}id/([^>]+)> ", dump)}
     assert {f"{BASE}doc/{e}" for e in entities} <= set(urls)
+    for url in urls:  # every listed page exists, whoever serves it
+        response = client.get(urlsplit(url).path)
+        response.close()
+        assert response.status_code == 200, url
     robots = client.get("/robots.txt").get_data(True)
     assert f"Sitemap: {BASE}sitemap.xml" in robots
     assert "Disallow: /sparql" in robots

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from rdflib import URIRef
+from werkzeug.exceptions import HTTPException
 
 from publisher import catalogue, dumps, memo
 from publisher.app import publication
@@ -178,7 +179,7 @@ def sitemap() -> Response:
         f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o {catalogue.entity_filter(base_url)} }} "
         "ORDER BY ?s LIMIT 50000"
     )
-    pages = ["/", "/ontology", "/shapes", "/dumps/"]
+    pages = ["/", *_served("/ontology", "/shapes", "/search", "/api/"), "/dumps/"]
     pages += [path for row in rows if (path := doc_path(str(row["s"]), base_url))]
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -194,6 +195,19 @@ def sitemap() -> Response:
         lines.append("</url>")
     lines.append("</urlset>")
     return Response("\n".join(lines) + "\n", mimetype="application/xml")
+
+
+def _served(*paths: str) -> list[str]:
+    """The pages among ``paths`` this app has a route for (other views are optional)."""
+    adapter = current_app.url_map.bind("")
+    found = []
+    for path in paths:
+        try:
+            adapter.match(path, method="GET")
+        except HTTPException:
+            continue
+        found.append(path)
+    return found
 
 
 @bp.get("/robots.txt")
