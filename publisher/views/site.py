@@ -24,6 +24,7 @@ bp = Blueprint("site", __name__)
 #: VoID is data only: Turtle first, so browsers and ``*/*`` get something readable.
 VOID_FORMATS: tuple[Format, ...] = tuple(sorted(RDF, key=lambda f: f.token != "ttl"))
 EXAMPLES_PER_CLASS = 12
+SAMPLE_PER_CLASS = 200
 
 
 def _lang() -> str:
@@ -56,7 +57,8 @@ def _home(lang: str, lang_param: str | None) -> bytes:
     base_url = current.settings.base_url
     stats = _stats()
     grouped = catalogue.entities_by_class(current.store, base_url)
-    shown = {c: sorted(members) for c, members in grouped.items()}
+    # Labels are fetched for a bounded sample per class, so a big class stays cheap.
+    shown = {c: sorted(members)[:SAMPLE_PER_CLASS] for c, members in grouped.items()}
     things = set(shown) | {e for members in shown.values() for e in members}
     labels = fetch_labels(current.store, (URIRef(t) for t in things))
     linker = Linker(labels, base_url, lang, lang_param)
@@ -68,9 +70,9 @@ def _home(lang: str, lang_param: str | None) -> bytes:
                 "labelled": any(find_label(labels, URIRef(m), lang) for m in members[:5]),
                 "link": linker.link(URIRef(class_iri)),
                 "iri": class_iri,
-                "count": stats.class_counts.get(class_iri, len(members)),
+                "count": stats.class_counts.get(class_iri, len(grouped[class_iri])),
                 "examples": examples[:EXAMPLES_PER_CLASS],
-                "more": max(0, len(examples) - EXAMPLES_PER_CLASS),
+                "more": max(0, len(grouped[class_iri]) - EXAMPLES_PER_CLASS),
             }
         )
     # Unlabelled things (fact nodes) last: they are reached through what they are about.
