@@ -174,6 +174,11 @@ def dump_file(name: str) -> Response:
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
     """Every HTML page, each with its French and English alternates."""
+    body = memo.cached(publication(), ("sitemap",), _sitemap)
+    return Response(body, mimetype="application/xml")
+
+
+def _sitemap() -> bytes:
     current = publication()
     base_url = current.settings.base_url
     root = base_url.rstrip("/")
@@ -196,7 +201,7 @@ def sitemap() -> Response:
             lines.append(f'  <xhtml:link rel="alternate" hreflang="{lang}" href={alternate}/>')
         lines.append("</url>")
     lines.append("</urlset>")
-    return Response("\n".join(lines) + "\n", mimetype="application/xml")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _served(*paths: str) -> list[str]:
