@@ -271,3 +271,23 @@ def test_injected_markup_is_escaped_in_html_and_json_ld(injected_app: Flask) -> 
     # the label also reaches other pages (as a link text) escaped
     linked = client.get("/doc/centre/frejus?lang=fr").get_data(as_text=True)
     assert "&lt;b&gt;bold&lt;/b&gt;" in linked and "<b>bold" not in linked
+
+
+def test_a_big_organisation_lists_at_most_100_sub_organisations(settings, tmp_path) -> None:
+    from publisher import create_app
+
+    group = "id/organisation/var-imagerie-medicale"
+    lines = [
+        f"<id/centre/c{i:04d}> a <{S}MedicalClinic> ; <{S}name> 'C{i}' ;"
+        f" <{S}parentOrganization> <{group}> ."
+        for i in range(300)
+    ]
+    extra = tmp_path / "centres.ttl"
+    extra.write_text("\n".join(lines), encoding="utf-8")
+    app = create_app(
+        settings.with_changes(data_paths=(*settings.data_paths, extra), validate=False)
+    )
+    html = app.test_client().get(f"/doc/{group[3:]}").get_data(as_text=True)
+    data = embedded(html)[0]
+    assert len(data["subOrganization"]) == 100
+    assert not list(vocabulary().problems(data))
