@@ -175,6 +175,12 @@ def test_sitemap_lists_every_resource_page_and_robots_points_to_it(
         assert response.status_code == 200, url
     robots = client.get("/robots.txt").get_data(True)
     assert f"Sitemap: {BASE}sitemap.xml" in robots
+    disallowed = [
+        line.split(":", 1)[1].strip()
+        for line in robots.splitlines()
+        if line.startswith("Disallow:")
+    ]
+    assert not [u for u in urls if urlsplit(u).path.startswith(tuple(disallowed))]
     assert "Disallow: /sparql" in robots
 
 

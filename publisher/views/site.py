@@ -186,7 +186,7 @@ def _sitemap() -> bytes:
         f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o {catalogue.entity_filter(base_url)} }} "
         "ORDER BY ?s LIMIT 50000"
     )
-    pages = ["/", *_served("/ontology", "/shapes", "/search", "/api/"), "/dumps/"]
+    pages = ["/", *_served("/ontology", "/shapes", "/search"), "/dumps/"]  # not robots-disallowed
     pages += [path for row in rows if (path := doc_path(str(row["s"]), base_url))]
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
