@@ -18,7 +18,7 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from publisher import Settings, create_app, queries
+from publisher import Settings, create_app
 from publisher.cli import cli
 from publisher.config import PROJECT_ROOT
 
@@ -103,11 +103,18 @@ def test_the_app_on_the_copy_shows_the_new_things(walked) -> None:
     modality = re.search(r'<article class="term" id="ImagingModality".*?</article>', html, re.S)
     assert modality and '<td class="usage">6</td>' in modality.group(0)
 
-    # The resource documents (/doc/...) are served from this description.
-    described = queries.describe(store, str(toulon))
+    # The IRI redirects to the centre's page, which quotes the source; the RDF has the facts.
+    moved = client.get("/id/centre/toulon", headers={"Accept": "text/html"})
+    assert moved.status_code == 303 and moved.headers["Location"].endswith("/doc/centre/toulon")
+    page = client.get("/doc/centre/toulon", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "centre d’imagerie de Toulon" in page.get_data(as_text=True)
+    assert "vous accueille en radiologie interventionnelle" in page.get_data(as_text=True)
+    turtle = client.get("/doc/centre/toulon.ttl")
+    described = rdflib.Graph().parse(data=turtle.data, format="turtle")
     schema = rdflib.Namespace("https://schema.org/")
     assert (toulon, schema.location, rdflib.URIRef(f"{BASE}id/town/toulon")) in described
-    assert len(queries.describe(store, str(pet))) >= 8
+    pet_page = client.get("/doc/modality/pet?lang=en", headers={"Accept": "text/html"})
+    assert "positron emission tomography" in pet_page.get_data(as_text=True)
 
     # /search finds both, accents and case folded, by label or synonym.
     for words, wanted in (("toulon", toulon), ("TEP", pet), ("émission de positons", pet)):
