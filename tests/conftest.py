@@ -36,3 +36,19 @@ def client(app: Flask) -> FlaskClient:
 def mini_settings() -> Settings:
     """A three-file dataset (ontology, data, shapes) for pipeline tests."""
     return Settings(data_paths=(MINI,))
+
+
+SPARQL_DATA = DATA / "sparql"
+
+
+@pytest.fixture(scope="session")
+def sparql_settings() -> Settings:
+    """The SPARQL tests' data: the shipped graph once it exists, else a small graph in its model.
+
+    Tests check only values true of both (the Fréjus centre offers interventional
+    radiology, ultrasound and CT guide sampling, 68,500,000 acts a year, ...).
+    """
+    shipped = Settings()
+    if all(path.exists() for path in shipped.data_paths):
+        return shipped
+    return Settings(data_paths=(SPARQL_DATA,), validate=False)
