@@ -70,7 +70,7 @@ def endpoint() -> Response:
             return _page(pub, asked, None, refusal)
         raise
     offered = GRAPH_FORMATS if plan.is_graph else RESULTS
-    fmt = negotiate(accept, (*offered, HTML), token)
+    fmt = negotiate(accept, (*offered, HTML), _format_token(asked.format, plan.is_graph))
     if fmt is HTML:
         return _page(pub, asked, plan)
     body = _run(pub, asked, fmt)
@@ -102,12 +102,33 @@ def _prefers_html(accept: str | None, token: str | None) -> bool:
         return False
 
 
-def _format_token(value: str | None) -> str | None:
-    """``?format=`` may be a token (``json``) or a media type (``text/csv``)."""
-    if value and "/" in value:
+#: ``?format=`` names other endpoints (and SPARQLWrapper's ``format=``) use.
+FORMAT_ALIASES = {
+    "turtle": "ttl",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "json-ld": "jsonld",
+    "rdfxml": "rdf",
+    "rdf+xml": "rdf",
+    "nquads": "nq",
+    "n-quads": "nq",
+    "text": "tsv",
+}
+#: For a graph answer, ``xml`` and ``json`` mean RDF/XML and JSON-LD (as SPARQLWrapper asks).
+GRAPH_ALIASES = {"xml": "rdf", "json": "jsonld"}
+
+
+def _format_token(value: str | None, graph: bool = False) -> str | None:
+    """``?format=`` as one of our tokens: a token, an alias or a media type."""
+    if not value:
+        return value
+    if "/" in value:
         known = by_media_type(value)
         return known.token if known else value
-    return value
+    value = value.lower()
+    if graph and value in GRAPH_ALIASES:
+        return GRAPH_ALIASES[value]
+    return FORMAT_ALIASES.get(value, value)
 
 
 def _raise_parser_message(query: str) -> None:
