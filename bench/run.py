@@ -151,6 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="our gunicorn workers")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
     parser.add_argument("--no-rdflib", action="store_true", help="skip rdflib-endpoint")
+    parser.add_argument(
+        "--unique",
+        action="store_true",
+        help="make every request's text unique (a trailing comment), so no cache answers",
+    )
     args = parser.parse_args(argv)
 
     ours = Engine("ours", free_port(), "/sparql")
@@ -238,8 +243,9 @@ def main(argv: list[str] | None = None) -> int:
                         continue
                     if name in engine.failures:
                         continue
+                    text = f"{query}\n# {engine.name} {round_}" if args.unique else query
                     try:
-                        seconds, size = engine.ask(query, graph, args.timeout)
+                        seconds, size = engine.ask(text, graph, args.timeout)
                     except (OSError, RuntimeError, http.client.HTTPException) as error:
                         engine.failures[name] = str(error)[:80]
                         continue
@@ -247,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
                     if timed or (engine is rdflib_engine and round_ >= 1):
                         engine.times[name].append(seconds)
             print(f"  {name}: done", flush=True)
+    mode = "each request unique (no cache)" if args.unique else "the same text repeated"
+    print(f"\n{count} triples; {args.repeat} timed runs per query ({mode})")
     report(engines, list(mix))
     return 0
 

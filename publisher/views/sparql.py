@@ -20,8 +20,10 @@ from publisher.negotiation import NotAcceptable, negotiate, negotiate_language
 from publisher.publication import Publication
 from publisher.sources import graph_iri
 from publisher.sparql import description, guard, page, protocol
+from publisher.sparql.cache import ResultCache
 from publisher.sparql.examples import EXAMPLES
 from publisher.store.base import QuerySyntaxError, StoreError
+from publisher.store.limits import Results
 
 bp = Blueprint("sparql", __name__)
 
@@ -30,6 +32,8 @@ GRAPH_FORMATS: tuple[Format, ...] = tuple(sorted(RDF, key=lambda f: f.token != "
 DESCRIPTION_FORMATS: tuple[Format, ...] = (HTML, *GRAPH_FORMATS)
 CUT_HEADER = "SPARQL-Results-Cut"
 _DESCRIPTIONS: dict[tuple[int, str, str], bytes] = {}
+#: Answers of this process, retired with the data's version.
+ANSWERS = ResultCache()
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -83,8 +87,13 @@ def endpoint() -> Response:
 
 
 def _run(pub: Publication, asked: protocol.QueryRequest, fmt: Format) -> bytes:
+    """The answer's bytes (``cut_at`` set when cut), from the cache or the store."""
     settings = pub.settings
-    return pub.store.sparql(  # type: ignore[call-arg]
+    key = (settings, pub.version, asked.query, fmt.token, asked.default_graphs, asked.named_graphs)
+    cached = ANSWERS.get(key)
+    if cached is not None:
+        return Results.of(*cached)
+    body = pub.store.sparql(  # type: ignore[call-arg]
         asked.query or "",
         fmt,
         asked.default_graphs,
@@ -93,6 +102,8 @@ def _run(pub: Publication, asked: protocol.QueryRequest, fmt: Format) -> bytes:
         max_rows=settings.max_result_rows,
         base_iri=settings.base_url,
     )
+    ANSWERS.put(key, body, getattr(body, "cut_at", None))
+    return body
 
 
 def _prefers_html(accept: str | None, token: str | None) -> bool:
