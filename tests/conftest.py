@@ -5,8 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import rdflib
 from flask import Flask
 from flask.testing import FlaskClient
+from graph_support import (
+    BASE_URL,
+    SCHEMAORG,
+    Report,
+    load_graph,
+    turtle_files,
+    validate,
+)
 
 from publisher import Settings, create_app
 
@@ -36,6 +45,67 @@ def client(app: Flask) -> FlaskClient:
 def mini_settings() -> Settings:
     """A three-file dataset (ontology, data, shapes) for pipeline tests."""
     return Settings(data_paths=(MINI,))
+
+
+# Knowledge-graph fixtures (ontology/, data/, shapes/).
+
+
+@pytest.fixture(scope="session")
+def knowledge_graph() -> rdflib.Graph:
+    """Ontology ∪ data, as SHACL and the SPARQL union default graph see it."""
+    return load_graph(turtle_files("ontology", "data"), BASE_URL)
+
+
+@pytest.fixture(scope="session")
+def ontology_graph() -> rdflib.Graph:
+    return load_graph(turtle_files("ontology"), BASE_URL)
+
+
+@pytest.fixture(scope="session")
+def data_graph() -> rdflib.Graph:
+    return load_graph(turtle_files("data"), BASE_URL)
+
+
+@pytest.fixture(scope="session")
+def core_shapes() -> rdflib.Graph:
+    return load_graph([p for p in turtle_files("shapes") if p.name == "core.ttl"])
+
+
+@pytest.fixture(scope="session")
+def seo_shapes() -> rdflib.Graph:
+    return load_graph([p for p in turtle_files("shapes") if p.name == "seo.ttl"])
+
+
+@pytest.fixture(scope="session")
+def all_shapes() -> rdflib.Graph:
+    return load_graph(turtle_files("shapes"), BASE_URL)
+
+
+@pytest.fixture(scope="session")
+def shipped_report(knowledge_graph: rdflib.Graph, all_shapes: rdflib.Graph) -> Report:
+    """The shipped graph validated against every shape, once per session."""
+    return validate(knowledge_graph, all_shapes)
+
+
+@pytest.fixture(scope="session")
+def schemaorg_vocabulary() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    graph.parse(SCHEMAORG, format="turtle")
+    return graph
+
+
+# Fixtures for the search, fragments and api tests: the shipped graph, served.
+
+
+@pytest.fixture(scope="session")
+def graph_app(app: Flask) -> Flask:
+    """The app over the shipped graph (ontology/, data/, shapes/), validated."""
+    return app
+
+
+@pytest.fixture()
+def graph_client(graph_app: Flask) -> FlaskClient:
+    return graph_app.test_client()
 
 
 SPARQL_DATA = DATA / "sparql"
