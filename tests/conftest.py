@@ -108,17 +108,7 @@ def graph_client(graph_app: Flask) -> FlaskClient:
     return graph_app.test_client()
 
 
-SPARQL_DATA = DATA / "sparql"
-
-
 @pytest.fixture(scope="session")
 def sparql_settings() -> Settings:
-    """The SPARQL tests' data: the shipped graph once it exists, else a small graph in its model.
-
-    Tests check only values true of both (the Fréjus centre offers interventional
-    radiology, ultrasound and CT guide sampling, 68,500,000 acts a year, ...).
-    """
-    shipped = Settings()
-    if all(path.exists() for path in shipped.data_paths):
-        return shipped
-    return Settings(data_paths=(SPARQL_DATA,), validate=False)
+    """The SPARQL tests' data: the shipped graph, validated, under the default base URL."""
+    return Settings()

@@ -26,7 +26,6 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
 
 from publisher import Settings, create_app
-from tests.conftest import SPARQL_DATA
 
 pytestmark = pytest.mark.network
 
@@ -48,19 +47,18 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(sparql_settings: Settings) -> Iterator[str]:
-    """``publisher serve`` under gunicorn (2 workers) with a short time limit; its base URL."""
+def server() -> Iterator[str]:
+    """``publisher serve`` of the shipped graph under gunicorn (2 workers) with a short
+    time limit; its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    paths = [] if sparql_settings.data_paths == Settings().data_paths else [str(SPARQL_DATA)]
-    flags = [] if sparql_settings.validate else ["--no-validate"]
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "PUBLISHER_QUERY_TIMEOUT": str(TIME_LIMIT),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "publisher", "serve", *paths, *flags, "--port", str(port)],
+        [sys.executable, "-m", "publisher", "serve", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
