@@ -12,6 +12,7 @@ so the usual cost is one pipe round trip, not a fork.
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import threading
 from collections.abc import Callable
@@ -31,6 +32,8 @@ from publisher.store.base import (
 _ERRORS: dict[str, type[StoreError]] = {
     cls.__name__: cls for cls in (QuerySyntaxError, QueryRefused, StoreError, StoreUnavailable)
 }
+#: Memory a query may add to what the worker holds at its fork (the shared store).
+MEMORY_HEADROOM = 2 << 30
 _RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH")
 
 
@@ -74,7 +77,12 @@ class QueryWorkers:
         worker = self._acquire()
         try:
             worker.conn.send(args)
-            if not worker.conn.poll(timeout):
+        except OSError:  # it died while idle (killed from outside): one fresh try
+            worker.stop()
+            worker = self._acquire()
+            worker.conn.send(args)
+        try:
+            if not worker.conn.poll(timeout if timeout > 0 else None):
                 worker.stop()
                 raise QueryTimeout(
                     f"the query ran longer than the {timeout:g} s limit and was stopped; "
@@ -125,6 +133,7 @@ def _serve(job: Callable[..., Any], conn: Connection) -> None:  # pragma: no cov
     """The worker's loop: answer jobs until the parent goes away, then exit at once."""
     for name in _RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
+    _cap_memory()
     status = 0
     try:
         while True:
@@ -143,3 +152,16 @@ def _serve(job: Callable[..., Any], conn: Connection) -> None:  # pragma: no cov
         status = 1
     finally:
         os._exit(status)
+
+
+def _cap_memory() -> None:  # pragma: no cover - in a fork
+    """Cap the worker's address space, so a runaway query kills its worker, not the host.
+
+    The time limit bounds how long a query runs, not how fast it allocates.
+    """
+    try:
+        with open("/proc/self/statm") as statm:
+            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (size + MEMORY_HEADROOM, resource.RLIM_INFINITY))
+    except (OSError, ValueError):  # no /proc (not Linux) or a lower hard limit: keep going
+        pass

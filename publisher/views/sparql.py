@@ -43,13 +43,14 @@ def endpoint() -> Response:
     pub = publication()
     settings = pub.settings
     limit = settings.max_query_length * 12 + 4096  # percent-encoded UTF-8, plus parameters
-    if request.content_length is not None and request.content_length > limit:
+    body = request.stream.read(limit + 1) if request.method == "POST" else b""
+    if len(body) > limit:
         raise RequestEntityTooLarge(f"the request body is over {limit} bytes")
     asked = protocol.parse_request(
         request.method,
         request.headers.get("Content-Type"),
         request.query_string,
-        request.get_data(cache=False) if request.method == "POST" else b"",
+        body,
         settings.max_query_length,
     )
     token = _format_token(asked.format)
