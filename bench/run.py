@@ -267,7 +267,9 @@ def report(engines: list[Engine], names: list[str]) -> None:
         times = engine.times.get(name)
         return statistics.median(times) * 1000 if times else None
 
-    def cell(value: float | None) -> str:
+    def cell(value: float | None, engine: Engine | None = ours) -> str:
+        if engine is None:
+            return f"{'-':>9}"
         return f"{value:9.2f}" if value is not None else f"{'failed':>9}"
 
     header = (
@@ -288,7 +290,7 @@ def report(engines: list[Engine], names: list[str]) -> None:
         speedup = f"{c / a:11.1f}" if a and c else f"{'-':>11}"
         sizes = {e.name: e.sizes.get(name) for e in engines}
         rows = "/".join(str(sizes[e.name]) for e in engines)
-        print(f"{name:34} {cell(a)} {cell(b)} {cell(c)} {ratio} {speedup} {rows}")
+        print(f"{name:34} {cell(a)} {cell(b)} {cell(c, rdflib_engine)} {ratio} {speedup} {rows}")
     print("-" * len(header))
     print(
         f"{'sum of medians':34} {totals['ours']:9.2f} {totals['oxigraph']:9.2f} {'':9} "

@@ -87,12 +87,13 @@ def describe_service(settings: Settings, store: Store) -> rdflib.Graph:
 
 def render(graph: rdflib.Graph, fmt: Format) -> bytes:
     """The description in one RDF format (quad formats put it in the default graph)."""
+    name = fmt.rdflib_name or fmt.token
     if fmt.quads:
         dataset = rdflib.Dataset()
         for triple in graph:
             dataset.add(triple)
-        return dataset.serialize(format=fmt.rdflib_name).encode()
-    return graph.serialize(format=fmt.rdflib_name).encode()
+        return dataset.serialize(format=name).encode()
+    return graph.serialize(format=name).encode()
 
 
 def _limits_en(settings: Settings) -> str:

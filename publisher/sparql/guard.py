@@ -110,7 +110,8 @@ def inspect(
     :raises QueryRefused: an update, a ``SERVICE`` off the list, a foreign graph.
     """
     found = list(tokens(unescape_codepoints(query)))
-    base, prefixes = base_iri, {}
+    base = base_iri
+    prefixes: dict[str, str] = {}
     form = None
     default_graphs: list[str] = []
     named_graphs: list[str] = []
