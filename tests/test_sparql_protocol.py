@@ -429,3 +429,38 @@ def test_errors_show_on_the_page_for_browsers(web: FlaskClient) -> None:
         page = web.get("/sparql", query_string={"query": query}, headers={"Accept": "text/html"})
         assert page.status_code == 400 and page.mimetype == "text/html"
         assert 'role="alert"' in page.get_data(as_text=True)
+
+
+def test_relative_iris_resolve_against_the_base_url(web: FlaskClient, base: str) -> None:
+    query = "SELECT ?name WHERE { <id/centre/frejus> <https://schema.org/name> ?name }"
+    answer = web.get("/sparql", query_string={"query": query})
+    names = {str(r.name) for r in Result.parse(io.BytesIO(answer.data), format="json")}  # type: ignore[union-attr]
+    assert "Var Imagerie Médicale – Fréjus" in names
+
+
+def test_a_backend_without_the_limit_keywords_still_answers(sparql_settings: Settings) -> None:
+    """A backend written to the first Store protocol (no timeout/max_rows/base_iri)."""
+    app = create_app(sparql_settings)
+    store = app.extensions["publisher"].store
+
+    class PlainStore:
+        def sparql(self, query, result_format, default_graphs=(), named_graphs=()):  # type: ignore[no-untyped-def]
+            return store.sparql(query, result_format, default_graphs, named_graphs)
+
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            return getattr(store, name)
+
+    app.extensions["publisher"].store = PlainStore()
+    calls = []
+    plain = app.extensions["publisher"].store
+    original = plain.sparql
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(kwargs)
+        return original(*args, **kwargs)
+
+    plain.sparql = counted
+    query = "ASK { ?s ?p ?o } # through a backend of the first protocol"
+    answer = app.test_client().get("/sparql", query_string={"query": query})
+    assert answer.status_code == 200 and b"true" in answer.data
+    assert calls == [{}]
