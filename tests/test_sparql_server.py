@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -251,7 +250,6 @@ def test_rdflib_sparqlstore(server: str) -> None:
     assert rdflib.Literal("Var Imagerie Médicale – Fréjus") in names
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is installed by .ci/setup")
 def test_comunica_queries_the_endpoint(server: str) -> None:
     assert COMUNICA.exists(), "run npm install in tests/clients (done by .ci/setup)"
     completed = subprocess.run(
