@@ -49,6 +49,7 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -172,7 +173,8 @@ def _resolve(token: Token, base: str | None, prefixes: dict[str, str]) -> str:
     """The absolute IRI a token names; anything unclear is refused (fail closed)."""
     if token.kind == "iri":
         iri = token.text[1:-1]
-        return urljoin(base, iri) if base else iri
+        absolute = _SCHEME.match(iri) is not None
+        return iri if absolute or not base else urljoin(base, iri)
     if token.kind == "pname":
         prefix, _, local = token.text.partition(":")
         if prefix in prefixes:
