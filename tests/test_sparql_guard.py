@@ -1,6 +1,8 @@
 """The guard reads queries as the grammar does: keywords cannot hide, nor be faked."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from publisher.sparql.guard import check_graphs, inspect
 from publisher.store import QueryRefused
@@ -91,3 +93,43 @@ def test_form_and_prefixed_from() -> None:
     assert inspect("DESCRIBE <http://h/id/x>").is_graph
     assert inspect("ask {}").form == "ASK"
     assert inspect("this is not SPARQL").form is None
+
+
+# Decoys: text that looks like the keywords but is not (strings, IRIs, comments,
+# prefixed names, variables), to mix around a real SERVICE clause or none.
+_DECOYS = [
+    "?s ?p 'SERVICE <http://evil/> { }' .",
+    '?s ?p "x\\" SERVICE <http://evil/> {}" .',
+    '?s ?p """LOAD <http://evil/>\nSERVICE <http://evil/> {}""" .',
+    "?s <http://evil/SERVICE> ?o .",
+    "?service ?load ?from .",
+    "?s e:SERVICE ?o .",
+    "?s e:a\\.b ?o .",
+    "?s e:a\\#b ?o .",
+    "?s e:x%41 ?o .",
+    "FILTER (?s != <http://evil/#frag>)",
+    "FILTER (?x < 3 && ?y > 2)",
+]
+
+
+@given(
+    before=st.lists(st.sampled_from(_DECOYS), max_size=3),
+    after=st.lists(st.sampled_from(_DECOYS), max_size=3),
+    keyword=st.sampled_from(["SERVICE", "service", "Service", "SERVICE SILENT", r"\u0053ERVICE"]),
+    spacing=st.sampled_from([" ", "\n", "\t", "  # comment\n "]),
+    real=st.booleans(),
+    comment=st.booleans(),
+)
+def test_guard_finds_service_exactly_when_it_is_there(
+    before: list[str], after: list[str], keyword: str, spacing: str, real: bool, comment: bool
+) -> None:
+    clause = f"{keyword}{spacing}<http://evil/sparql>{spacing}{{ ?a ?b ?c }}"
+    if real and comment:
+        clause = clause.replace(keyword, "# " + keyword, 1) + "\n"  # now only a comment
+    body = "\n".join([*before, clause if real else "", *after])
+    query = f"PREFIX e: <http://x/>\nSELECT * WHERE {{\n{body}\n}}"
+    if real and not comment:
+        with pytest.raises(QueryRefused, match="SERVICE"):
+            inspect(query, "http://h/", LOCAL)
+    else:
+        assert inspect(query, "http://h/", LOCAL).form == "SELECT"
