@@ -17,6 +17,7 @@ from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from publisher.app import publication
+from publisher.config import Settings
 from publisher.errors import STATUSES
 from publisher.formats import HTML, RDF, RESULTS, Format, by_media_type, by_token
 from publisher.negotiation import NotAcceptable, negotiate, negotiate_language
@@ -34,7 +35,7 @@ bp = Blueprint("sparql", __name__)
 GRAPH_FORMATS: tuple[Format, ...] = tuple(sorted(RDF, key=lambda f: f.token != "ttl"))
 DESCRIPTION_FORMATS: tuple[Format, ...] = (HTML, *GRAPH_FORMATS)
 CUT_HEADER = "SPARQL-Results-Cut"
-_DESCRIPTIONS: dict[tuple[int, str, str], bytes] = {}
+_DESCRIPTIONS: dict[tuple[Settings, str, str], bytes] = {}
 #: Answers of this process, retired with the data's version.
 ANSWERS = ResultCache()
 
@@ -173,7 +174,7 @@ def _raise_parser_message(query: str) -> None:
 
 
 def _description(pub: Publication, fmt: Format) -> bytes:
-    key = (id(pub), pub.version, fmt.token)
+    key = (pub.settings, pub.version, fmt.token)
     if key not in _DESCRIPTIONS:
         if len(_DESCRIPTIONS) > 32:
             _DESCRIPTIONS.clear()
