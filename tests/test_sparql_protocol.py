@@ -464,3 +464,14 @@ def test_a_backend_without_the_limit_keywords_still_answers(sparql_settings: Set
     answer = app.test_client().get("/sparql", query_string={"query": query})
     assert answer.status_code == 200 and b"true" in answer.data
     assert calls == [{}]
+
+
+def test_description_states_federation_only_with_an_allow_list(sparql_settings: Settings) -> None:
+    def features(settings: Settings) -> set[rdflib.term.Node]:
+        answer = create_app(settings).test_client().get("/sparql?format=ttl")
+        graph = rdflib.Graph().parse(data=answer.data, format="turtle")
+        return set(graph.objects(None, SD.feature))
+
+    assert SD.BasicFederatedQuery not in features(sparql_settings)
+    allowed = sparql_settings.with_changes(service_allowlist=("http://partner.example/sparql",))
+    assert {SD.BasicFederatedQuery, SD.UnionDefaultGraph} <= features(allowed)
