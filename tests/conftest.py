@@ -187,3 +187,9 @@ def graph_app(app: Flask) -> Flask:
 @pytest.fixture()
 def graph_client(graph_app: Flask) -> FlaskClient:
     return graph_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def sparql_settings() -> Settings:
+    """The SPARQL tests' data: the shipped graph, validated, under the default base URL."""
+    return Settings()
