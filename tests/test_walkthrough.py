@@ -124,12 +124,22 @@ def test_the_app_on_the_copy_shows_the_new_things(walked) -> None:
         assert found.status_code == 200
         assert str(wanted) in [item["id"] for item in found.get_json()["items"]], words
 
-    # The walkthrough's SPARQL query lists Toulon with its quoted sentence.
+    # The walkthrough's SPARQL query, sent to /sparql, lists Toulon with its quoted sentence.
     (query,) = sparql
-    rows = store.select(query)
-    centres = {str(row["centre"]).rsplit("/", 1)[-1]: str(row["quote"]) for row in rows}
+    answer = client.post(
+        "/sparql",
+        data=query.encode("utf-8"),
+        headers={
+            "Content-Type": "application/sparql-query",
+            "Accept": "application/sparql-results+json",
+        },
+    )
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    bindings = answer.get_json()["results"]["bindings"]
+    centres = {b["centre"]["value"].rsplit("/", 1)[-1]: b["quote"]["value"] for b in bindings}
     assert set(centres) == {"frejus", "saint-raphael", "draguignan", "toulon"}
     assert centres["toulon"].startswith("Notre centre d’imagerie de Toulon")
+    assert len(store.select(query)) == len(bindings)
 
     # The static documentation was written on the copy and documents the new concept.
     static = (copy / "docs" / "ontology.html").read_text(encoding="utf-8")
