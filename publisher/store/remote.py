@@ -1,0 +1,373 @@
+"""The remote backend: any SPARQL 1.1 server (Oxigraph server, Virtuoso, Fuseki) over HTTP.
+
+Reads go through SPARQLWrapper. Every query names the dataset explicitly with
+``default-graph-uri`` and ``named-graph-uri`` (the publisher's role graphs), so the
+default graph is the union of those graphs on every server, as in the embedded
+store, and nothing else the server holds (Virtuoso's system graphs, staging
+graphs of a load in progress) leaks into the answers. Results are converted to
+rdflib terms here, and ``sparql()`` re-serialises them with the same pyoxigraph
+serialisers as the embedded store, so callers cannot tell which backend answered.
+
+The content is written only by :meth:`RemoteStore.load` (``publisher load --to``);
+serving never writes. The load records a version tag in ``graph/meta`` in the same
+update that swaps the data in, so readers learn of a new dataset atomically.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import re
+import urllib.error
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pyoxigraph as ox
+import rdflib
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import (
+    EndPointInternalError,
+    QueryBadFormed,
+    SPARQLWrapperException,
+)
+
+from publisher.config import Settings
+from publisher.formats import Format
+from publisher.sources import ROLES, Dataset, graph_iri, to_rdflib
+from publisher.store.base import (
+    QuerySyntaxError,
+    QueryTimeout,
+    Row,
+    StoreError,
+    StoreUnavailable,
+)
+
+USER_VARIABLE, PASSWORD_VARIABLE = "PUBLISHER_STORE_USER", "PUBLISHER_STORE_PASSWORD"
+VERSION_PREDICATE = "http://www.w3.org/2002/07/owl#versionInfo"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_NTRIPLES = "application/n-triples"
+_PROLOGUE = re.compile(
+    r"""\s*(?:\#[^\n]*\n?|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)""", re.IGNORECASE
+)
+_FORM = re.compile(r"\s*(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
+#: What Virtuoso says when its own time limit stops a query.
+_VIRTUOSO_TIMEOUTS = ("S1TAT", "S1T00", "SR171", "timed out")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Who writes to the store (HTTP digest or basic). Read from the environment only."""
+
+    user: str
+    password: str
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Credentials | None:
+        env = os.environ if environ is None else environ
+        user, password = env.get(USER_VARIABLE), env.get(PASSWORD_VARIABLE)
+        return cls(user, password) if user and password is not None else None
+
+
+def query_form(query: str) -> str:
+    """The query's form (SELECT, CONSTRUCT, DESCRIBE or ASK), read past its prologue.
+
+    >>> query_form("PREFIX s: <https://schema.org/> # a comment\\nask { ?x s:name ?n }")
+    'ASK'
+
+    :raises QuerySyntaxError: when no query form follows the prologue.
+    """
+    position = 0
+    while match := _PROLOGUE.match(query, position):
+        if match.end() == position:
+            break
+        position = match.end()
+    form = _FORM.match(query, position)
+    if not form:
+        raise QuerySyntaxError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
+    return form.group(1).upper()
+
+
+def sibling_url(query_url: str, path: str) -> str:
+    """``path`` on the query endpoint's server, e.g. Oxigraph's ``/update`` beside ``/query``.
+
+    >>> sibling_url("http://host:7878/query", "/store")
+    'http://host:7878/store'
+    """
+    parts = urlsplit(query_url)
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def version_of(dataset: Dataset) -> str:
+    """The dataset's version tag: the same digest the embedded publication computes."""
+    return hashlib.sha256(dataset.nquads).hexdigest()[:16]
+
+
+def meta_graph(base_url: str) -> str:
+    """Where a load records the version of what it swapped in."""
+    return graph_iri(base_url, "meta")
+
+
+class RemoteStore:
+    """A SPARQL 1.1 server reached over HTTP; same answers, same errors as the embedded store.
+
+    :param query_url: the query endpoint, e.g. ``http://host:7878/query``.
+    :param base_url: the publication's base URL; it names the role graphs queried.
+    :param timeout: seconds a query may take; passed to the server where it understands
+        a limit (Virtuoso's ``timeout``), and always enforced on the connection.
+    :raises ValueError: when ``query_url`` is not an http(s) URL.
+    """
+
+    #: The content is managed by ``publisher load --to``, not by the serving process.
+    external = True
+
+    def __init__(
+        self,
+        query_url: str,
+        base_url: str,
+        timeout: float = 5.0,
+        update_url: str | None = None,
+        graph_store_url: str | None = None,
+        credentials: Credentials | None = None,
+    ) -> None:
+        if not query_url.startswith(("http://", "https://")):
+            raise ValueError(f"not a SPARQL endpoint URL: {query_url!r}")
+        self.query_url, self.base_url, self.timeout = query_url, base_url, timeout
+        self.update_url, self.graph_store_url = update_url, graph_store_url
+        self.credentials = credentials
+        self.graphs = tuple(graph_iri(base_url, role) for role in ROLES)
+        self.server = ""  # the Server header of the last answer, to speak its dialect
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RemoteStore:
+        return cls(
+            settings.store,
+            settings.base_url,
+            timeout=settings.query_timeout,
+            update_url=settings.update_url,
+            graph_store_url=settings.graph_store_url,
+            credentials=Credentials.from_env(),
+        )
+
+    @property
+    def virtuoso(self) -> bool:
+        return self.server.lower().startswith("virtuoso")
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _request(
+        self,
+        query: str,
+        accept: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> tuple[bytes, str]:
+        """POST the query; the body and media type of a successful answer."""
+        client = SPARQLWrapper(self.query_url)
+        client.setMethod(POST)
+        client.setOnlyConneg(True)  # no format= parameter: Virtuoso would let it beat Accept
+        client.setReturnFormat(JSON if accept.startswith("application/sparql") else TURTLE)
+        client.setQuery(query)
+        client.addCustomHttpHeader("Accept", accept)
+        client.timeout = self.timeout  # setTimeout() would truncate to whole seconds
+        for graph in self.graphs if default_graphs is None else default_graphs:
+            client.addDefaultGraph(graph)
+        for graph in self.graphs if named_graphs is None else named_graphs:
+            client.addNamedGraph(graph)
+        if self.virtuoso and self.timeout:
+            client.addParameter("timeout", str(int(self.timeout * 1000)))
+        try:
+            response = client.query().response
+            self.server = response.headers.get("Server", "") or ""
+            if any(code in response.headers.get("X-SQL-State", "") for code in _VIRTUOSO_TIMEOUTS):
+                raise QueryTimeout(self._too_long())
+            body: bytes = response.read()
+            media_type = response.headers.get_content_type()
+        except StoreError:
+            raise
+        except QueryBadFormed as error:
+            raise QuerySyntaxError(_message(error)) from None
+        except EndPointInternalError as error:
+            message = _message(error)
+            if any(code in message for code in _VIRTUOSO_TIMEOUTS):
+                raise QueryTimeout(self._too_long()) from None
+            raise StoreUnavailable(f"the SPARQL store failed: {message}") from None
+        except SPARQLWrapperException as error:
+            raise StoreUnavailable(f"the SPARQL store refused: {_message(error)}") from None
+        except urllib.error.HTTPError as error:
+            if error.code in (503, 504):
+                raise QueryTimeout(self._too_long()) from None
+            raise StoreUnavailable(f"the SPARQL store answered HTTP {error.code}") from None
+        except TimeoutError:
+            raise QueryTimeout(self._too_long()) from None
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, TimeoutError):
+                raise QueryTimeout(self._too_long()) from None
+            raise StoreUnavailable(f"the SPARQL store is unreachable: {error.reason}") from None
+        except (OSError, ValueError) as error:
+            raise StoreUnavailable(f"the SPARQL store is unreachable: {error}") from None
+        return body, media_type
+
+    def _too_long(self) -> str:
+        return f"the query ran past the {self.timeout:g} s time limit and was stopped"
+
+    def _triples(self, query: str, **graphs: Any) -> list[ox.Triple]:
+        body, media_type = self._request(query, f"{_NTRIPLES}, text/turtle;q=0.9", **graphs)
+        fmt = ox.RdfFormat.TURTLE if media_type == "text/turtle" else ox.RdfFormat.N_TRIPLES
+        try:
+            return [q.triple for q in ox.parse(body, format=fmt)]
+        except SyntaxError as error:
+            raise StoreUnavailable(f"the SPARQL store sent unreadable RDF: {error}") from None
+
+    def _results(self, query: str, **graphs: Any) -> ox.QuerySolutions | ox.QueryBoolean:
+        body, _ = self._request(query, "application/sparql-results+json", **graphs)
+        try:
+            return ox.parse_query_results(_normalise_json(body), ox.QueryResultsFormat.JSON)
+        except SyntaxError as error:
+            raise StoreUnavailable(f"the SPARQL store sent unreadable results: {error}") from None
+
+    def construct(self, query: str) -> rdflib.Graph:
+        if query_form(query) not in ("CONSTRUCT", "DESCRIBE"):
+            raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
+        graph = rdflib.Graph()
+        for triple in self._triples(query):
+            graph.add(
+                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+            )
+        return graph
+
+    def select(self, query: str) -> list[Row]:
+        return self.select_in(query)
+
+    def select_in(
+        self,
+        query: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> list[Row]:
+        """SELECT over other graphs than the role graphs (``[]`` and ``[]``: the server's own
+        default dataset), for the loader's bookkeeping."""
+        if query_form(query) != "SELECT":
+            raise QuerySyntaxError("expected a SELECT query")
+        result = self._results(query, default_graphs=default_graphs, named_graphs=named_graphs)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreUnavailable("the SPARQL store answered a SELECT with a boolean")
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = to_rdflib(value)
+            rows.append(row)
+        return rows
+
+    def ask(self, query: str) -> bool:
+        if query_form(query) != "ASK":
+            raise QuerySyntaxError("expected an ASK query")
+        result = self._results(query)
+        if not isinstance(result, ox.QueryBoolean):
+            raise StoreUnavailable("the SPARQL store answered an ASK with solutions")
+        return bool(result)
+
+    def sparql(
+        self,
+        query: str,
+        result_format: Format,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> bytes:
+        graphs: dict[str, Sequence[str]] = {}
+        if default_graphs or named_graphs:
+            graphs = {"default_graphs": default_graphs, "named_graphs": named_graphs}
+        fmt = result_format.oxigraph
+        if query_form(query) in ("CONSTRUCT", "DESCRIBE"):
+            if not isinstance(fmt, ox.RdfFormat):
+                raise StoreError(f"{result_format.media_type} cannot hold a graph")
+            return ox.serialize(self._triples(query, **graphs), format=fmt) or b""
+        if not isinstance(fmt, ox.QueryResultsFormat):
+            raise StoreError(f"{result_format.media_type} cannot hold query results")
+        return self._results(query, **graphs).serialize(format=fmt) or b""
+
+    def count(self, graphs: Sequence[str] | None = None) -> int:
+        """Quads in the role graphs (or in ``graphs``)."""
+        rows = self.select_in(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            default_graphs=[],
+            named_graphs=self.graphs if graphs is None else graphs,
+        )
+        return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
+
+    def version(self) -> str | None:
+        """The version tag the last load recorded, or None when nothing was loaded by us."""
+        graph = meta_graph(self.base_url)
+        result = self._results(
+            f"SELECT ?v WHERE {{ <{graph}> <{VERSION_PREDICATE}> ?v }}",
+            default_graphs=[graph],
+            named_graphs=[],
+        )
+        if isinstance(result, ox.QuerySolutions):
+            for solution in result:
+                value = solution["v"]
+                if value is not None:
+                    return str(value.value)
+        return None
+
+    def snapshot(self) -> tuple[Dataset, str]:
+        """Everything the role graphs hold, as a Dataset, and its version tag.
+
+        :raises StoreError: when the server cut the answer short (Virtuoso's
+            ``ResultSetMaxRows``): the copy would silently miss triples.
+        """
+        quads: list[ox.Quad] = []
+        for graph in self.graphs:
+            triples = self._triples(
+                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                default_graphs=[graph],
+                named_graphs=[],
+            )
+            name = ox.NamedNode(graph)
+            quads.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        expected = self.count()
+        if len(quads) < expected:
+            raise StoreError(
+                f"the SPARQL store returned {len(quads)} of {expected} quads: "
+                "raise its result limit (Virtuoso: [SPARQL] ResultSetMaxRows)"
+            )
+        lines = sorted(set((ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines()))
+        nquads = b"".join(line + b"\n" for line in lines)
+        dataset = Dataset(nquads=nquads, base_url=self.base_url, sources=())
+        return dataset, self.version() or version_of(dataset)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def load(self, dataset: Dataset, progress: Callable[[str], None] | None = None) -> None:
+        """Replace the role graphs with ``dataset``: staged, then swapped in one update."""
+        from publisher.store.loader import Loader
+
+        Loader(self, progress=progress).replace(dataset, version_of(dataset))
+
+
+def _message(error: SPARQLWrapperException) -> str:
+    """The server's own words from a SPARQLWrapper error, without its boilerplate."""
+    text = str(error.args[0] if error.args else error)
+    if "Response:\n" in text:
+        try:
+            raw = ast.literal_eval(text.split("Response:\n", 1)[1])
+            text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else str(raw)
+        except (ValueError, SyntaxError):
+            pass
+    text = text.split("\n\nSPARQL query:", 1)[0]
+    return " ".join(text.split())[:500] or type(error).__name__
+
+
+def _normalise_json(body: bytes) -> bytes:
+    """Virtuoso still writes SPARQL 1.0's ``typed-literal``; and ``nodeID://`` blank nodes."""
+    if b'"typed-literal"' in body:
+        body = body.replace(b'"typed-literal"', b'"literal"')
+    if b"nodeID://" in body:
+        body = body.replace(b'"value": "nodeID://', b'"value": "')
+    return body
