@@ -55,6 +55,7 @@ _PROLOGUE = re.compile(
 _FORM = re.compile(r"\s*(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
 #: What Virtuoso says when its own time limit stops a query.
 _VIRTUOSO_TIMEOUTS = ("S1TAT", "S1T00", "SR171", "timed out")
+_OXIGRAPH_TIMEOUT = b"operation has been cancelled"
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,8 @@ class RemoteStore:
                 raise QueryTimeout(self._too_long())
             body: bytes = response.read()
             media_type = response.headers.get_content_type()
+            if _OXIGRAPH_TIMEOUT in body[-200:]:  # its --timeout-s cuts a 200 response short
+                raise QueryTimeout(self._too_long())
         except StoreError:
             raise
         except QueryBadFormed as error:
