@@ -27,6 +27,13 @@ from publisher.store.remote import (
 @click.option("--graph-store-url", help="Graph Store Protocol endpoint (default: convention).")
 @click.option("--base-url", help="Base URL the IRIs resolve against (as for serve).")
 @click.option("--batch-size", default=DEFAULT_BATCH, show_default=True, help="Triples per request.")
+@click.option(
+    "--via",
+    type=click.Choice(["auto", "graph-store", "update"]),
+    default="auto",
+    show_default=True,
+    help="How batches travel: Graph Store Protocol, SPARQL Update, or the first known.",
+)
 @click.option("--no-validate", is_flag=True, help="Load data even if it fails SHACL.")
 def load_command(
     paths: tuple[Path, ...],
@@ -35,6 +42,7 @@ def load_command(
     graph_store_url: str | None,
     base_url: str | None,
     batch_size: int,
+    via: str,
     no_validate: bool,
 ) -> None:
     """Validate the data, then load it into the remote store at --to.
@@ -79,9 +87,11 @@ def load_command(
             graph_store_url=graph_store_url,
             credentials=Credentials.from_env(),
         )
+        loader = Loader(
+            store, progress=lambda line: click.echo(line, err=True), batch_size=batch_size, via=via
+        )
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--to") from None
-    loader = Loader(store, progress=lambda line: click.echo(line, err=True), batch_size=batch_size)
+        raise click.UsageError(str(error)) from None
     how = f"Graph Store {loader.graph_store_url}" if loader.graph_store_url else "SPARQL Update"
     who = f" as {store.credentials.user}" if store.credentials else ""
     click.echo(f"Loading into {query_url} through {how}{who}.", err=True)

@@ -114,6 +114,8 @@ class Loader:
     """Replaces a remote store's role graphs with a dataset, atomically for readers.
 
     :param progress: called with one line of text per step (the CLI prints them).
+    :param via: ``graph-store``, ``update``, or ``auto`` (the Graph Store Protocol when
+        its URL is known, given or by convention; SPARQL Update otherwise).
     """
 
     def __init__(
@@ -121,11 +123,16 @@ class Loader:
         store: RemoteStore,
         progress: Callable[[str], None] | None = None,
         batch_size: int = DEFAULT_BATCH,
+        via: str = "auto",
     ) -> None:
         update, graph_store = conventional_urls(store.query_url)
         self.store = store
         self.update_url = store.update_url or update
         self.graph_store_url = store.graph_store_url or graph_store
+        if via == "update":
+            self.graph_store_url = None
+        elif via == "graph-store" and not self.graph_store_url:
+            raise ValueError("no Graph Store Protocol URL known for this server: give one")
         self.progress = progress or (lambda line: None)
         self.batch_size = max(1, batch_size)
         self.opener = _opener(store)
