@@ -6,7 +6,9 @@ starts from the home page, the sitemap, VoID, the ontology and shapes, and every
 ``/id/...`` subject in the store; follows every same-site link it finds; and for
 each page that negotiates (``Vary: Accept``) saves one file per format
 (``doc/x.html``, ``doc/x.ttl``, ...), and per language for HTML that varies by
-``Accept-Language`` (``doc/x.fr.html``). Query services (``/sparql``, ``/search``,
+``Accept-Language``: ``doc/x.fr.html`` for ``?lang=fr`` and ``doc/x.accept-fr.html``
+for ``Accept-Language: fr`` (the pages differ: the first keeps ``?lang`` in links).
+Query services (``/sparql``, ``/search``,
 ``/fragments``, ``/api/``) stay dynamic and are not exported.
 """
 
@@ -138,9 +140,11 @@ def _variants(client: object, path: str, first: TestResponse) -> list[tuple[Test
     for response, _ in list(found):
         if response.mimetype == "text/html" and "accept-language" in _vary(response):
             for lang in LANGUAGES:
-                translated = get(path, query_string={"lang": lang}, headers={"Accept": "text/html"})
-                if translated.status_code == 200 and translated.mimetype == "text/html":
-                    found.append((translated, lang))
+                asked = get(path, query_string={"lang": lang}, headers={"Accept": "text/html"})
+                spoken = get(path, headers={"Accept": "text/html", "Accept-Language": lang})
+                for variant, tag in ((asked, lang), (spoken, f"accept-{lang}")):
+                    if variant.status_code == 200 and variant.mimetype == "text/html":
+                        found.append((variant, tag))
     return found
 
 

@@ -3,8 +3,9 @@
 The file goes inside nginx's ``http { }`` block (``include .../nginx.conf;``).
 ``/id/x`` answers 303 to ``/doc/x`` (or ``/doc/x.ttl`` when ``Accept`` names an
 RDF format); ``/doc/x`` picks ``doc/x.{ext}`` by ``Accept`` and, for HTML, the
-``?lang=`` or ``Accept-Language`` translation ``doc/x.{lang}.html``; fixed
-``.ext`` URLs are files. nginx cannot weigh q-values: the first media type of
+``?lang=`` or ``Accept-Language`` translation (``doc/x.{lang}.html``,
+``doc/x.accept-{lang}.html``, see :mod:`publisher.export`); fixed ``.ext`` URLs are
+files. nginx cannot weigh q-values: the first media type of
 the table below that ``Accept`` mentions wins, RDF types before HTML, so
 browsers get HTML and RDF clients get RDF; a type nothing matches gets 406.
 """
@@ -31,7 +32,9 @@ OTHER_TYPES = {
 
 
 def _pattern(media_types: tuple[str, ...]) -> str:
-    return "~*(" + "|".join(re.escape(m).replace("/", "/") for m in media_types) + ")"
+    # application/xml is an alias of RDF/XML for us, but browsers send it for XHTML.
+    wanted = [m for m in media_types if m != "application/xml"]
+    return "~*(" + "|".join(re.escape(m) for m in wanted) + ")"
 
 
 def site_config(root: Path, listen: str = "8080", server_name: str = "_") -> str:
@@ -73,11 +76,11 @@ map $http_accept_language $publisher_header_lang {{
     default "";
 {header_languages}
 }}
-# ?lang= wins over Accept-Language.
+# ?lang= wins over Accept-Language; each has its own page (links keep ?lang).
 map "$publisher_arg_lang|$publisher_header_lang" $publisher_lang {{
     default "";
     "~^(?<publisher_pick>{choices})\\|" $publisher_pick;
-    "~^\\|(?<publisher_pick2>{choices})$" $publisher_pick2;
+    "~^\\|(?<publisher_pick2>{choices})$" accept-$publisher_pick2;
 }}
 
 server {{

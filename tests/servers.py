@@ -193,3 +193,44 @@ def virtuoso() -> Iterator[Server]:
             )
         finally:
             stop(process, grace=30)
+
+
+@contextlib.contextmanager
+def nginx(site_conf: Path) -> Iterator[str]:
+    """Debian's nginx in the foreground, one process, serving ``site_conf``; yields its URL.
+
+    ``site_conf`` is an http-level include (``publisher export`` writes one) whose
+    ``listen`` line tells this helper where to wait for it.
+    """
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        raise RuntimeError("nginx is missing: apt-get install nginx")
+    listen = next(
+        line.split()[1].rstrip(";")
+        for line in site_conf.read_text().splitlines()
+        if line.strip().startswith("listen ")
+    )
+    with tempfile.TemporaryDirectory(prefix="nginx-") as name:
+        folder = Path(name)
+        temp_paths = "\n".join(
+            f"    {kind}_temp_path {folder / kind};"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        config = folder / "nginx.conf"
+        config.write_text(
+            "daemon off;\nmaster_process off;\n"
+            f"pid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\n"
+            "events { worker_connections 64; }\n"
+            f"http {{\n    access_log off;\n{temp_paths}\n    include {site_conf.resolve()};\n}}\n"
+        )
+        log = folder / "error.log"
+        with (folder / "stdout.log").open("wb") as out:
+            process = subprocess.Popen(  # noqa: S603
+                [binary, "-c", str(config), "-p", str(folder)], stdout=out, stderr=subprocess.STDOUT
+            )
+        try:
+            url = f"http://{listen}" if ":" in listen else f"http://127.0.0.1:{listen}"
+            wait_for(url + "/", process, 20, log)
+            yield url
+        finally:
+            stop(process)
