@@ -6,11 +6,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import rdflib
 from flask import Flask
 from flask.testing import FlaskClient
+from graph_support import (
+    BASE_URL,
+    SCHEMAORG,
+    Report,
+    load_graph,
+    turtle_files,
+    validate,
+)
 
 from publisher import Settings, create_app
-from publisher.sources import load
 from publisher.store.remote import Credentials, RemoteStore
 from tests import servers
 from tests.servers import Server
@@ -41,6 +49,53 @@ def client(app: Flask) -> FlaskClient:
 def mini_settings() -> Settings:
     """A three-file dataset (ontology, data, shapes) for pipeline tests."""
     return Settings(data_paths=(MINI,))
+
+
+# Knowledge-graph fixtures (ontology/, data/, shapes/).
+
+
+@pytest.fixture(scope="session")
+def knowledge_graph() -> rdflib.Graph:
+    """Ontology ∪ data, as SHACL and the SPARQL union default graph see it."""
+    return load_graph(turtle_files("ontology", "data"), BASE_URL)
+
+
+@pytest.fixture(scope="session")
+def ontology_graph() -> rdflib.Graph:
+    return load_graph(turtle_files("ontology"), BASE_URL)
+
+
+@pytest.fixture(scope="session")
+def data_graph() -> rdflib.Graph:
+    return load_graph(turtle_files("data"), BASE_URL)
+
+
+@pytest.fixture(scope="session")
+def core_shapes() -> rdflib.Graph:
+    return load_graph([p for p in turtle_files("shapes") if p.name == "core.ttl"])
+
+
+@pytest.fixture(scope="session")
+def seo_shapes() -> rdflib.Graph:
+    return load_graph([p for p in turtle_files("shapes") if p.name == "seo.ttl"])
+
+
+@pytest.fixture(scope="session")
+def all_shapes() -> rdflib.Graph:
+    return load_graph(turtle_files("shapes"), BASE_URL)
+
+
+@pytest.fixture(scope="session")
+def shipped_report(knowledge_graph: rdflib.Graph, all_shapes: rdflib.Graph) -> Report:
+    """The shipped graph validated against every shape, once per session."""
+    return validate(knowledge_graph, all_shapes)
+
+
+@pytest.fixture(scope="session")
+def schemaorg_vocabulary() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    graph.parse(SCHEMAORG, format="turtle")
+    return graph
 
 
 # -- Remote SPARQL servers (issue 6): started once per session, stopped at its end. -------
@@ -78,14 +133,3 @@ def remote_store(server: Server, base_url: str = BASE, timeout: float = 5.0) -> 
         timeout=timeout,
         credentials=Credentials.from_env(server.environ()),
     )
-
-
-def backend_settings(
-    request: pytest.FixtureRequest, name: str, paths: tuple[Path, ...], base_url: str = BASE
-) -> Settings:
-    """Settings that serve ``paths`` from backend ``name``; a remote one is loaded first."""
-    if name == "embedded":
-        return Settings(base_url=base_url, data_paths=paths)
-    server: Server = request.getfixturevalue(f"{name}_server")
-    remote_store(server, base_url).load(load(paths, base_url))
-    return Settings(base_url=base_url, data_paths=paths, store=server.query_url)
