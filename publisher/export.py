@@ -63,8 +63,10 @@ def extension_for(media_type: str) -> str | None:
     ('ttl', 'xml')
     """
     bare = media_type.split(";", 1)[0].strip().lower()
+    if bare in _EXTRA_EXTENSIONS:  # before the formats: application/xml is not RDF/XML here
+        return _EXTRA_EXTENSIONS[bare]
     fmt = by_media_type(bare, RESOURCE)
-    return fmt.extension if fmt else _EXTRA_EXTENSIONS.get(bare)
+    return fmt.extension if fmt else None
 
 
 def links(body: str, base_url: str) -> set[str]:

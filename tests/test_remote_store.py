@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import socket
 import threading
 import time
 
@@ -9,10 +11,18 @@ import pytest
 from click.testing import CliRunner
 from rdflib import BNode
 
-from publisher import Settings, create_app
+from publisher import Settings, create_app, export
 from publisher.cli import cli
+from publisher.formats import by_token
 from publisher.sources import load
-from publisher.store import QuerySyntaxError, QueryTimeout, StoreUnavailable
+from publisher.store import (
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    StoreUnavailable,
+    loader,
+    remote,
+)
 from publisher.store.loader import Loader, LoadFailed
 from publisher.store.remote import RemoteStore, version_of
 from tests import servers
@@ -206,3 +216,34 @@ def test_load_command_takes_no_credentials_on_the_command_line() -> None:
     assert "PUBLISHER_STORE_PASSWORD" in result.output
     bad = CliRunner().invoke(cli, ["load", "--to", "ftp://example.org/sparql", str(MINI)])
     assert bad.exit_code == 2 and "not a SPARQL endpoint URL" in bad.output
+
+
+def test_service_is_refused_before_the_server_could_fetch_it(server: Server) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        target = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+        for query in (
+            f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+            f"ASK {{ SERVICE SILENT <{target}> {{ ?s ?p ?o }} }}",
+            "SELECT * WHERE { BIND(<" + target + "> AS ?e) SERVICE ?e { ?s ?p ?o } }",
+        ):
+            with pytest.raises(QueryRefused, match="SERVICE is not allowed"):
+                remote_store(server).sparql(query, by_token("json"))  # type: ignore[arg-type]
+        with pytest.raises(TimeoutError):
+            listener.accept()  # nobody called
+    harmless = "SELECT ?service WHERE { ?service <http://x/SERVICE> 'SERVICE' }"
+    assert remote_store(server).select(harmless) == []
+
+
+def test_virtuoso_pragmas_are_not_passed_on(virtuoso_server: Server) -> None:
+    with pytest.raises(QuerySyntaxError):
+        remote_store(virtuoso_server).select(
+            'DEFINE get:soft "replace" SELECT * FROM <http://127.0.0.1:9/> WHERE { ?s ?p ?o }'
+        )
+
+
+@pytest.mark.parametrize("module", [remote, loader, export])
+def test_doctests(module: object) -> None:
+    assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0  # type: ignore[arg-type]

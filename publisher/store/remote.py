@@ -38,6 +38,7 @@ from publisher.config import Settings
 from publisher.formats import Format
 from publisher.sources import ROLES, Dataset, graph_iri, to_rdflib
 from publisher.store.base import (
+    QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
     Row,
@@ -53,6 +54,17 @@ _PROLOGUE = re.compile(
     r"""\s*(?:\#[^\n]*\n?|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)""", re.IGNORECASE
 )
 _FORM = re.compile(r"\s*(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
+_STRINGS = (
+    r"'''.*?'''",
+    r'""".*?"""',
+    r"'(?:[^'\\\n]|\\.)*'",
+    r'"(?:[^"\\\n]|\\.)*"',
+)
+#: Comments, IRIs and strings: the parts of a query where keywords are only text.
+_OPAQUE = re.compile("|".join((r"#[^\n]*", r"<[^<>\"{}|^`\\\s]*>", *_STRINGS)), re.DOTALL)
+_SERVICE = re.compile(r"(?<![?$:\w])SERVICE\b", re.IGNORECASE)
+_SERVICE_IRI = re.compile(r"SERVICE\s+(?:SILENT\s+)?<([^>]*)>", re.IGNORECASE)
+_SERVICE_VARIABLE = re.compile(r"SERVICE\s+(?:SILENT\s+)?[?$]", re.IGNORECASE)
 #: What Virtuoso says when its own time limit stops a query.
 _VIRTUOSO_TIMEOUTS = ("S1TAT", "S1T00", "SR171", "timed out")
 _OXIGRAPH_TIMEOUT = b"operation has been cancelled"
@@ -89,6 +101,28 @@ def query_form(query: str) -> str:
     if not form:
         raise QuerySyntaxError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
     return form.group(1).upper()
+
+
+def refuse_federation(query: str, allowed: Sequence[str] = ()) -> None:
+    """Refuse ``SERVICE`` unless every endpoint it names is allowed: the remote server
+    would fetch it for us (Oxigraph server and Virtuoso both federate).
+
+    >>> refuse_federation("SELECT ?service WHERE { ?s <http://x/SERVICE> 'SERVICE' }")
+    >>> refuse_federation("SELECT * { SERVICE <http://169.254.169.254/> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    publisher.store.base.QueryRefused: SERVICE is not allowed here: ...
+
+    :raises QueryRefused: naming what was refused.
+    """
+    if not _SERVICE.search(_OPAQUE.sub(" ", query)):
+        return
+    named = _SERVICE_IRI.findall(query)
+    if _SERVICE_VARIABLE.search(query) or not named or any(e not in allowed for e in named):
+        raise QueryRefused(
+            "SERVICE is not allowed here: this endpoint does not fetch other endpoints "
+            f"(allowed: {', '.join(allowed) or 'none'})"
+        )
 
 
 def sibling_url(query_url: str, path: str) -> str:
@@ -132,12 +166,14 @@ class RemoteStore:
         update_url: str | None = None,
         graph_store_url: str | None = None,
         credentials: Credentials | None = None,
+        service_allowlist: Sequence[str] = (),
     ) -> None:
         if not query_url.startswith(("http://", "https://")):
             raise ValueError(f"not a SPARQL endpoint URL: {query_url!r}")
         self.query_url, self.base_url, self.timeout = query_url, base_url, timeout
         self.update_url, self.graph_store_url = update_url, graph_store_url
         self.credentials = credentials
+        self.service_allowlist = tuple(service_allowlist)
         self.graphs = tuple(graph_iri(base_url, role) for role in ROLES)
         self.server = ""  # the Server header of the last answer, to speak its dialect
 
@@ -150,6 +186,7 @@ class RemoteStore:
             update_url=settings.update_url,
             graph_store_url=settings.graph_store_url,
             credentials=Credentials.from_env(),
+            service_allowlist=settings.service_allowlist,
         )
 
     @property
@@ -166,6 +203,7 @@ class RemoteStore:
         named_graphs: Sequence[str] | None = None,
     ) -> tuple[bytes, str]:
         """POST the query; the body and media type of a successful answer."""
+        refuse_federation(query, self.service_allowlist)
         client = SPARQLWrapper(self.query_url)
         client.setMethod(POST)
         client.setOnlyConneg(True)  # no format= parameter: Virtuoso would let it beat Accept
