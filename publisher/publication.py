@@ -52,6 +52,7 @@ class Publication:
     version: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _checked: float = field(default=0.0, repr=False)
+    _loaded: str | None = field(default=None, repr=False)  # a remote store's version tag
 
     def __post_init__(self) -> None:
         self.version = self.version or _digest(self.dataset)
@@ -70,8 +71,9 @@ class Publication:
         """
         store = open_store(settings)
         if getattr(store, "external", False):
-            dataset, version = store.snapshot()  # type: ignore[attr-defined]
-            return cls(settings, store, dataset, None, version=version, _checked=time.monotonic())
+            publication = cls(settings, store, Dataset(b"", settings.base_url, ()), None)
+            publication.reload()
+            return publication
         dataset, report = prepare(settings)
         if load_store:
             store.load(dataset)
@@ -83,7 +85,7 @@ class Publication:
         if not self.external or now - self._checked < FOLLOW_INTERVAL:
             return
         self._checked = now
-        if self.store.version() != self.version:  # type: ignore[attr-defined]
+        if self.store.version() != self._loaded:  # type: ignore[attr-defined]
             self.reload()
 
     def reload(self) -> Report | None:
@@ -92,9 +94,11 @@ class Publication:
         For a remote store, re-read what the store holds instead.
         """
         if self.external:
-            dataset, version = self.store.snapshot()  # type: ignore[attr-defined]
+            loaded = self.store.version()  # type: ignore[attr-defined]
+            dataset = self.store.snapshot()  # type: ignore[attr-defined]
             with self._lock:
-                self.dataset, self.version = dataset, version
+                self.dataset, self.version = dataset, loaded or _digest(dataset)
+                self._loaded, self._checked = loaded, time.monotonic()
             return None
         dataset, report = prepare(self.settings)
         with self._lock:

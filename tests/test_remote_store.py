@@ -6,6 +6,8 @@ import doctest
 import socket
 import threading
 import time
+import urllib.parse
+import urllib.request
 
 import pytest
 from click.testing import CliRunner
@@ -247,3 +249,26 @@ def test_virtuoso_pragmas_are_not_passed_on(virtuoso_server: Server) -> None:
 @pytest.mark.parametrize("module", [remote, loader, export])
 def test_doctests(module: object) -> None:
     assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0  # type: ignore[arg-type]
+
+
+def test_serves_a_store_filled_by_other_tools(oxigraph_server: Server) -> None:
+    """No version tag in the store: the version is the digest of what it holds."""
+    store = remote_store(oxigraph_server, base_url="http://other.example/")
+    dataset = load([MINI], "http://other.example/")
+    store.load(dataset)
+    request = urllib.request.Request(  # what a plain Graph Store client would do
+        f"{oxigraph_server.update_url}",
+        data=urllib.parse.urlencode(
+            {"update": "DROP GRAPH <http://other.example/graph/meta>"}
+        ).encode(),
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 (loopback)
+    app = create_app(
+        Settings(
+            base_url="http://other.example/", data_paths=(MINI,), store=oxigraph_server.query_url
+        )
+    )
+    body = app.test_client().get("/healthz").get_json()
+    assert body["quads"] == len(dataset.nquads.splitlines())
+    assert body["version"] == version_of(app.extensions["publisher"].dataset)

@@ -357,8 +357,8 @@ class RemoteStore:
                     return str(value.value)
         return None
 
-    def snapshot(self) -> tuple[Dataset, str]:
-        """Everything the role graphs hold, as a Dataset, and its version tag.
+    def snapshot(self) -> Dataset:
+        """Everything the role graphs hold, as a Dataset (for dumps and statistics).
 
         :raises StoreError: when the server cut the answer short (Virtuoso's
             ``ResultSetMaxRows``): the copy would silently miss triples.
@@ -380,8 +380,7 @@ class RemoteStore:
             )
         lines = sorted(set((ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines()))
         nquads = b"".join(line + b"\n" for line in lines)
-        dataset = Dataset(nquads=nquads, base_url=self.base_url, sources=())
-        return dataset, self.version() or version_of(dataset)
+        return Dataset(nquads=nquads, base_url=self.base_url, sources=())
 
     # -- writing ---------------------------------------------------------------------------
 
