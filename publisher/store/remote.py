@@ -20,6 +20,7 @@ import hashlib
 import os
 import re
 import urllib.error
+import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -68,6 +69,8 @@ _SERVICE_VARIABLE = re.compile(r"SERVICE\s+(?:SILENT\s+)?[?$]", re.IGNORECASE)
 #: What Virtuoso says when its own time limit stops a query.
 _VIRTUOSO_TIMEOUTS = ("S1TAT", "S1T00", "SR171", "timed out")
 _OXIGRAPH_TIMEOUT = b"operation has been cancelled"
+#: Seconds the connection waits beyond the limit a server enforces itself.
+SERVER_LIMIT_GRACE = 2.0
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,24 @@ class RemoteStore:
 
     @property
     def virtuoso(self) -> bool:
+        """Whether the server is Virtuoso, which takes a time limit per query."""
+        if not self.server:
+            self._probe()
         return self.server.lower().startswith("virtuoso")
+
+    def _probe(self) -> None:
+        """Learn the server's name from its ``Server`` header, once; errors come later."""
+        self.server = "unknown"
+        request = urllib.request.Request(  # noqa: S310 (the configured store URL)
+            f"{self.query_url}?query=ASK%7B%7D", headers={"Accept": "*/*"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=min(self.timeout, 5.0)) as response:  # noqa: S310
+                self.server = response.headers.get("Server", "") or "unknown"
+        except urllib.error.HTTPError as error:
+            self.server = error.headers.get("Server", "") or "unknown"
+        except OSError:
+            self.server = ""  # unreachable now: try again next time
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -210,7 +230,9 @@ class RemoteStore:
         client.setReturnFormat(JSON if accept.startswith("application/sparql") else TURTLE)
         client.setQuery(query)
         client.addCustomHttpHeader("Accept", accept)
-        client.timeout = self.timeout  # setTimeout() would truncate to whole seconds
+        # setTimeout() would truncate to whole seconds. A server that enforces the limit
+        # itself gets a little longer, so that it stops the query and says so.
+        client.timeout = self.timeout + (SERVER_LIMIT_GRACE if self.virtuoso else 0)
         for graph in self.graphs if default_graphs is None else default_graphs:
             client.addDefaultGraph(graph)
         for graph in self.graphs if named_graphs is None else named_graphs:
@@ -219,7 +241,7 @@ class RemoteStore:
             client.addParameter("timeout", str(int(self.timeout * 1000)))
         try:
             response = client.query().response
-            self.server = response.headers.get("Server", "") or ""
+            self.server = response.headers.get("Server", "") or self.server
             if any(code in response.headers.get("X-SQL-State", "") for code in _VIRTUOSO_TIMEOUTS):
                 raise QueryTimeout(self._too_long())
             body: bytes = response.read()
