@@ -119,7 +119,7 @@ def export_site(app: Flask, out: Path, extra: Iterable[str] = ()) -> Export:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(response.get_data())
             result.files.setdefault(path, []).append(name)
-            if response.mimetype.startswith(_TEXT_TYPES):
+            if (response.mimetype or "").startswith(_TEXT_TYPES):
                 queue.extend(links(response.get_data(as_text=True), base_url) - seen)
     return result
 

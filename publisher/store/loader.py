@@ -251,9 +251,8 @@ def _opener(store: RemoteStore) -> urllib.request.OpenerDirector:
     if not store.credentials:
         return urllib.request.build_opener()
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    for url in filter(None, (store.update_url, store.graph_store_url, store.query_url)):
-        passwords.add_password(None, url, store.credentials.user, store.credentials.password)
-    for url in conventional_urls(store.query_url):
+    urls = (store.update_url, store.graph_store_url, store.query_url)
+    for url in (*urls, *conventional_urls(store.query_url)):
         if url:
             passwords.add_password(None, url, store.credentials.user, store.credentials.password)
     return urllib.request.build_opener(

@@ -232,7 +232,8 @@ class RemoteStore:
         client.addCustomHttpHeader("Accept", accept)
         # setTimeout() would truncate to whole seconds. A server that enforces the limit
         # itself gets a little longer, so that it stops the query and says so.
-        client.timeout = self.timeout + (SERVER_LIMIT_GRACE if self.virtuoso else 0)
+        grace = SERVER_LIMIT_GRACE if self.virtuoso else 0.0
+        client.timeout = self.timeout + grace  # type: ignore[assignment]  # urlopen takes float
         for graph in self.graphs if default_graphs is None else default_graphs:
             client.addDefaultGraph(graph)
         for graph in self.graphs if named_graphs is None else named_graphs:
