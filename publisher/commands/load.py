@@ -83,8 +83,8 @@ def load_command(
             query_url,
             settings.base_url,
             timeout=settings.query_timeout,
-            update_url=update_url,
-            graph_store_url=graph_store_url,
+            update_url=update_url or settings.update_url,
+            graph_store_url=graph_store_url or settings.graph_store_url,
             credentials=Credentials.from_env(),
         )
         loader = Loader(
