@@ -49,7 +49,6 @@ from publisher.store.base import (
 
 USER_VARIABLE, PASSWORD_VARIABLE = "PUBLISHER_STORE_USER", "PUBLISHER_STORE_PASSWORD"
 VERSION_PREDICATE = "http://www.w3.org/2002/07/owl#versionInfo"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _NTRIPLES = "application/n-triples"
 _PROLOGUE = re.compile(
     r"""\s*(?:\#[^\n]*\n?|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)""", re.IGNORECASE
