@@ -100,14 +100,19 @@ def _text(node: rdflib.term.Node | None) -> str | None:
     return str(node)
 
 
-def _path_text(report: rdflib.Graph, path: rdflib.term.Node | None) -> str | None:
+def path_text(report: rdflib.Graph, path: rdflib.term.Node | None) -> str | None:
+    """A readable SHACL path: IRI, ``a / b`` for sequences, ``a | b`` for alternatives."""
+    if path is None:
+        return None
     if isinstance(path, rdflib.BNode):
+        alternatives = report.value(path, SH.alternativePath)
+        if alternatives is not None:
+            return " | ".join(str(i) for i in Collection(report, alternatives))
         inverse = report.value(path, SH.inversePath)
         if inverse is not None:
             return f"^{inverse}"
-        items = list(Collection(report, path)) if report.value(path, RDF.first) else []
-        if items:
-            return " / ".join(str(i) for i in items)
+        if report.value(path, RDF.first) is not None:
+            return " / ".join(str(i) for i in Collection(report, path))
     return _text(path)
 
 
@@ -122,7 +127,8 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> Report:
         abort_on_first=False,
     )
     results = []
-    for node in report_graph.subjects(RDF.type, SH.ValidationResult):
+    # Top-level results only: pyshacl also types the nested sh:detail results of sh:node.
+    for node in report_graph.objects(None, SH.result):
         focus = report_graph.value(node, SH.focusNode)
         severity = report_graph.value(node, SH.resultSeverity)
         messages = [str(m) for m in report_graph.objects(node, SH.resultMessage)]
@@ -131,7 +137,7 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> Report:
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
                 focus_node=_text(focus) or "",
                 focus_label=_label(data, focus) if focus is not None else None,
-                path=_path_text(report_graph, report_graph.value(node, SH.resultPath)),
+                path=path_text(report_graph, report_graph.value(node, SH.resultPath)),
                 value=_text(report_graph.value(node, SH.value)),
                 message="; ".join(sorted(messages)) or "constraint not met",
                 source_shape=_text(report_graph.value(node, SH.sourceShape)) or "",

@@ -1,19 +1,18 @@
-"""Helpers for the knowledge-graph tests: load the Turtle files, validate with SHACL.
+"""Helpers for the knowledge-graph tests: the shipped files, IRIs, single shapes.
 
-They mirror the lead's API (``publisher.sources.load`` and ``publisher.shapes.validate``)
-with rdflib and pyshacl directly, so the graph tests run without the package.
+Validation itself is the publisher's own (:func:`publisher.shapes.validate`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import rdflib
-from pyshacl import validate as pyshacl_validate
-from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
+
+from publisher.shapes import Report as Report
+from publisher.shapes import validate as validate
 
 REPO = Path(__file__).resolve().parents[1]
 TESTS = REPO / "tests"
@@ -48,73 +47,6 @@ def load_graph(paths: Iterable[Path], base_url: str = BASE_URL) -> rdflib.Graph:
 def iri(relative: str, base_url: str = BASE_URL) -> rdflib.URIRef:
     """A project IRI from its relative form, e.g. ``id/centre/frejus``."""
     return rdflib.URIRef(base_url + relative)
-
-
-@dataclass(frozen=True)
-class Result:
-    """One SHACL result (same fields as ``publisher.shapes.Result`` that tests use)."""
-
-    severity: str
-    focus_node: str
-    path: str | None
-    message: str
-    source_shape: str
-
-
-@dataclass(frozen=True)
-class Report:
-    conforms: bool
-    results: tuple[Result, ...]
-
-    @property
-    def violations(self) -> tuple[Result, ...]:
-        return tuple(r for r in self.results if r.severity == "Violation")
-
-    @property
-    def warnings(self) -> tuple[Result, ...]:
-        return tuple(r for r in self.results if r.severity == "Warning")
-
-
-def path_text(graph: rdflib.Graph, path: rdflib.term.Node | None) -> str | None:
-    """A readable SHACL path: IRI, ``a / b`` for sequences, ``a | b`` for alternatives."""
-    if path is None:
-        return None
-    if isinstance(path, rdflib.BNode):
-        alternatives = graph.value(path, SH.alternativePath)
-        if alternatives is not None:
-            return " | ".join(str(i) for i in Collection(graph, alternatives))
-        inverse = graph.value(path, SH.inversePath)
-        if inverse is not None:
-            return f"^{inverse}"
-        return " / ".join(str(i) for i in Collection(graph, path))
-    return str(path)
-
-
-def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> Report:
-    """SHACL validation as the publisher runs it: no inference, SHACL-SPARQL on."""
-    conforms, report, _ = pyshacl_validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-    )
-    assert isinstance(report, rdflib.Graph)
-    results = []
-    # Top-level results only: pyshacl also types the nested sh:detail results of sh:node.
-    for node in report.objects(None, SH.result):
-        severity = report.value(node, SH.resultSeverity)
-        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
-        results.append(
-            Result(
-                severity=str(severity).rsplit("#", 1)[-1],
-                focus_node=str(report.value(node, SH.focusNode)),
-                path=path_text(report, report.value(node, SH.resultPath)),
-                message="; ".join(messages),
-                source_shape=str(report.value(node, SH.sourceShape)),
-            )
-        )
-    return Report(conforms=bool(conforms), results=tuple(results))
 
 
 def shape_subgraph(shapes: rdflib.Graph, shape: rdflib.URIRef) -> rdflib.Graph:

@@ -73,12 +73,15 @@ def _pattern(triples: list[Triple]) -> str:
 
 
 FACTS: list[PageFact] = [
-    PageFact(1, "radiology-definition", "", [("spec:radiology", "skos:definition", RADIOLOGY_DEFINITION)]),
+    PageFact(
+        1, "radiology-definition", "", [("spec:radiology", "skos:definition", RADIOLOGY_DEFINITION)]
+    ),
     PageFact(
         2,
         "definition-sourced-from-inca",
         f"""org:inca schema:name "Institut National du Cancer" .
-        ?f rdf:subject spec:radiology ; rdf:predicate skos:definition ; prov:wasQuotedFrom {INCA_DEF} .
+        ?f rdf:subject spec:radiology ; rdf:predicate skos:definition ;
+            prov:wasQuotedFrom {INCA_DEF} .
         FILTER NOT EXISTS {{ {INCA_DEF} schema:url ?url }}""",
         [
             (INCA_DEF, "schema:author", "org:inca"),
@@ -110,7 +113,10 @@ FACTS: list[PageFact] = [
         6,
         "figure-covers-four-modalities",
         "",
-        [(STAT, "rim:coversModality", f"mod:{m}") for m in ("ultrasound", "radiography", "ct", "mri")],
+        [
+            (STAT, "rim:coversModality", f"mod:{m}")
+            for m in ("ultrasound", "radiography", "ct", "mri")
+        ],
     ),
     PageFact(
         7,
@@ -137,12 +143,15 @@ FACTS: list[PageFact] = [
         f"{CR} skos:broader spec:radiology .",
         [(CR, "rim:mainSubSpecialtyOf", "spec:radiology")],
     ),
-    PageFact(11, "interventional-radiology-definition", "", [(IR, "skos:definition", IR_DEFINITION)]),
+    PageFact(
+        11, "interventional-radiology-definition", "", [(IR, "skos:definition", IR_DEFINITION)]
+    ),
     PageFact(12, "interventional-radiology-has-two-aspects", "", [(IR, "rim:aspectCount", "2")]),
     PageFact(
         13,
         "therapeutic-aspect",
-        f"asp:therapeutic rim:aspectOf {IR} ; a rim:TherapeuticAspect , schema:TherapeuticProcedure .",
+        f"asp:therapeutic rim:aspectOf {IR} ;"
+        " a rim:TherapeuticAspect , schema:TherapeuticProcedure .",
         [(IR, "rim:hasAspect", "asp:therapeutic")],
     ),
     PageFact(
@@ -167,7 +176,8 @@ FACTS: list[PageFact] = [
     PageFact(
         16,
         "may-replace-surgical-or-drug-treatments",
-        "proc:surgical-treatment a schema:SurgicalProcedure . proc:drug-treatment a schema:MedicalTherapy .",
+        "proc:surgical-treatment a schema:SurgicalProcedure ."
+        " proc:drug-treatment a schema:MedicalTherapy .",
         [
             (IT, "rim:mayReplace", "proc:surgical-treatment"),
             (IT, "rim:mayReplace", "proc:drug-treatment"),
@@ -272,7 +282,9 @@ FACTS: list[PageFact] = [
         f"""{VIDEO} a schema:VideoObject ;
             schema:name "La radiologie interventionnelle par la SFR" .
         org:sfr schema:name "Société Française de Radiologie" ; schema:alternateName "SFR" .
-        FILTER NOT EXISTS {{ {VIDEO} schema:url|schema:embedUrl|schema:contentUrl|schema:uploadDate ?x }}""",
+        FILTER NOT EXISTS {{
+            {VIDEO} schema:url|schema:embedUrl|schema:contentUrl|schema:uploadDate ?x
+        }}""",
         [
             (VIDEO, "schema:creator", "org:sfr"),
             (VIDEO, "schema:about", IR),
@@ -362,7 +374,8 @@ def test_every_sourced_fact_is_in_the_checklist(knowledge_graph: rdflib.Graph) -
     }
     values = "\n".join(f"({n} {s} {p} {o})" for n, s, p, o in listed)
     query = f"""SELECT ?fact WHERE {{
-        ?fact a rim:Fact ; rim:checklistItem ?n ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+        ?fact a rim:Fact ; rim:checklistItem ?n ;
+            rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
         FILTER NOT EXISTS {{ VALUES (?n ?s ?p ?o) {{ {values} }} }}
     }}"""
     unlisted = [str(row[0]) for row in knowledge_graph.query(PREFIXES + query)]

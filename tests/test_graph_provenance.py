@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from graph_support import (
@@ -137,7 +138,11 @@ def test_nothing_invented(data_graph: rdflib.Graph, predicate: rdflib.URIRef) ->
 
 def test_no_dates_in_data(data_graph: rdflib.Graph) -> None:
     date_types = {rdflib.XSD.date, rdflib.XSD.dateTime, rdflib.XSD.gYear, rdflib.XSD.gYearMonth}
-    dated = [o for o in data_graph.objects() if isinstance(o, rdflib.Literal) and o.datatype in date_types]
+    dated = [
+        o
+        for o in data_graph.objects()
+        if isinstance(o, rdflib.Literal) and o.datatype in date_types
+    ]
     assert dated == []
 
 
@@ -157,3 +162,17 @@ def test_identifiers_follow_the_serving_base() -> None:
     assert other + "id/centre/frejus" in subjects
     assert other + "ontology" in subjects
     assert not any(s.startswith(BASE_URL) for s in subjects)
+
+
+@pytest.mark.parametrize(
+    "path", turtle_files("ontology", "data", "shapes"), ids=lambda p: str(p.relative_to(REPO))
+)
+def test_pyoxigraph_reads_what_rdflib_reads(path: Path) -> None:
+    """The server loads with pyoxigraph, SHACL runs on rdflib: both see the same triples."""
+    with path.open("rb") as stream:
+        quads = list(ox.parse(stream, format=ox.RdfFormat.TURTLE, base_iri=BASE_URL))
+    graph = load_graph([path], BASE_URL)
+    assert len(quads) == len(graph)
+    ox_literals = {q.object.value for q in quads if isinstance(q.object, ox.Literal)}
+    rdflib_literals = {str(o) for o in graph.objects() if isinstance(o, rdflib.Literal)}
+    assert ox_literals == rdflib_literals
