@@ -98,6 +98,20 @@ def schemaorg_vocabulary() -> rdflib.Graph:
     return graph
 
 
+# Fixtures for the search, fragments and api tests: the shipped graph, served.
+
+
+@pytest.fixture(scope="session")
+def graph_app(app: Flask) -> Flask:
+    """The app over the shipped graph (ontology/, data/, shapes/), validated."""
+    return app
+
+
+@pytest.fixture()
+def graph_client(graph_app: Flask) -> FlaskClient:
+    return graph_app.test_client()
+
+
 # -- Remote SPARQL servers (issue 6): started once per session, stopped at its end. -------
 
 RICH = DATA / "rich"

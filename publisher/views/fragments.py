@@ -1,0 +1,103 @@
+"""``/fragments``: Triple Pattern Fragments with Hydra controls, in RDF or HTML.
+
+The page's URL (as the client wrote it) is the fragment's IRI, so clients such
+as Comunica find its counts; data and metadata go in separate graphs in TriG
+and JSON-LD, and are merged in Turtle and N-Triples.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.exceptions import BadRequest
+
+from publisher import fragments
+from publisher.app import publication
+from publisher.formats import HTML, RDF, Format, by_token
+from publisher.negotiation import negotiate, negotiate_language
+
+bp = Blueprint("fragments", __name__)
+
+OFFERED: tuple[Format, ...] = (
+    HTML,
+    *(f for t in ("trig", "ttl", "nt", "jsonld") if (f := by_token(t, RDF)) is not None),
+)
+#: Characters kept as they are when the request's query string becomes the page's IRI.
+_IRI_SAFE = "!#$%&'()*+,/:;=?@[]~"
+MAX_PAGE = 1_000_000
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "")
+    if raw == "":
+        return 1
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise BadRequest(f"page must be a whole number from 1 to {MAX_PAGE}, not {raw!r}")
+    return int(raw)
+
+
+def _pattern() -> fragments.Pattern:
+    try:
+        return fragments.Pattern(
+            *(fragments.parse_term(request.args.get(p), p) for p in fragments.POSITIONS)
+        )
+    except fragments.BadPattern as error:
+        raise BadRequest(str(error)) from None
+
+
+@bp.get("/fragments")
+def fragment() -> Response:
+    fmt = negotiate(request.headers.get("Accept"), OFFERED, request.args.get("format"))
+    pattern, number = _pattern(), _page_number()
+    pub = publication()
+    base = f"{pub.settings.base_url}fragments"
+    raw_query = quote(request.query_string.decode("utf-8", "replace"), safe=_IRI_SAFE)
+    here = f"{base}?{raw_query}" if raw_query else base
+    cache = current_app.extensions.setdefault("publisher-fragment-counts", fragments.CountCache())
+    total = cache.get(pub.store, pattern, pub.version)
+    data = fragments.page(pub.store, pattern, number, total)
+    controls = fragments.Controls(base, here, total, _links(base, number, total))
+    if fmt is HTML:
+        body = render_template(
+            "fragments.html",
+            lang=negotiate_language(
+                request.headers.get("Accept-Language"), request.args.get("lang")
+            ),
+            values={p: request.args.get(p, "") for p in fragments.POSITIONS},
+            triples=data,
+            controls=controls,
+            number=number,
+        )
+        response = Response(body, mimetype="text/html")
+    else:
+        quads = fragments.quads(data, controls)
+        oxformat = fmt.oxigraph
+        assert isinstance(oxformat, ox.RdfFormat)
+        if not fmt.quads and fmt.token != "jsonld":
+            payload = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+            data_bytes = ox.serialize(payload, format=oxformat, prefixes=fragments.PREFIXES)
+        elif fmt.token == "jsonld":
+            data_bytes = ox.serialize(quads, format=oxformat)
+        else:
+            data_bytes = ox.serialize(quads, format=oxformat, prefixes=fragments.PREFIXES)
+        response = Response(data_bytes or b"", mimetype=fmt.media_type)
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response
+
+
+def _links(base: str, number: int, total: int) -> dict[str, str]:
+    """first / previous / next page URLs, keeping the pattern's parameters in order."""
+    pattern = [(p, request.args[p]) for p in fragments.POSITIONS if request.args.get(p)]
+    last = max(1, -(-total // fragments.PAGE_SIZE))
+
+    def url(n: int) -> str:
+        return f"{base}?{urlencode([*pattern, ('page', str(n))])}"
+
+    found = {"first": url(1)}
+    if number > 1:
+        found["previous"] = url(min(number - 1, last))
+    if number < last:
+        found["next"] = url(number + 1)
+    return found
