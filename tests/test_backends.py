@@ -157,6 +157,16 @@ def test_healthz_reports_the_same_content(served: Served, reference: Served) -> 
 def _paths() -> list[tuple[str, str]]:
     """(path, Accept) pairs a linked-data client would ask for."""
     pairs = [("/healthz", "application/json"), ("/sitemap.xml", "*/*")]
+    pairs += [  # search, fragments and partner queries (issue 5) read the store too
+        ("/search?q=beta", "application/ld+json"),
+        ("/search?q=frejus&lang=fr", "text/html"),
+        ("/search?q=centre&type=ImagingCentre", "application/ld+json"),
+        ("/fragments", "text/turtle"),
+        (f"/fragments?subject={BASE}id/centre/beta", "application/n-triples"),
+        (f"/fragments?object={BASE}id/town/frejus", "text/html"),
+        ("/api/openapi.json", "application/json"),
+        ("/api/provenance?resource=" + BASE + "id/centre/beta", "application/json"),
+    ]
     for resource in RESOURCES:
         if resource.startswith("id/"):
             pairs.append(("/" + resource, "text/html"))
