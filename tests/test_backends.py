@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pytest
 import rdflib
@@ -167,6 +168,14 @@ def _paths() -> list[tuple[str, str]]:
         ("/api/openapi.json", "application/json"),
         ("/api/provenance?resource=" + BASE + "id/centre/beta", "application/json"),
     ]
+    for query, accept in (  # the SPARQL endpoint (issue 4)
+        (f"SELECT ?s WHERE {{ ?s a <{BASE}ontology#ImagingCentre> }} ORDER BY ?s", "text/csv"),
+        ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "application/sparql-results+json"),
+        (f"ASK {{ <{BASE}id/centre/beta> ?p ?o }}", "application/sparql-results+xml"),
+        (f"CONSTRUCT WHERE {{ <{BASE}id/centre/beta> ?p ?o }}", "text/turtle"),
+        ("SELECT * WHERE { ?s ?p }", "application/sparql-results+json"),
+    ):
+        pairs.append(("/sparql?" + urlencode({"query": query}), accept))
     for resource in RESOURCES:
         if resource.startswith("id/"):
             pairs.append(("/" + resource, "text/html"))
