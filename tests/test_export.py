@@ -146,10 +146,22 @@ def test_site_files_are_the_apps(site: Site) -> None:
         ("/sitemap.xml", None),
         ("/robots.txt", None),
         ("/.well-known/void", "text/turtle"),
+        ("/.well-known/void", "application/ld+json"),
         ("/", "text/html"),
+        ("/dumps/", "text/html"),
     ):
         dynamic = site.app.get(path, headers={"Accept": accept} if accept else {})
         static = fetch(site.url, path, accept)
         assert static.status == dynamic.status_code == 200, path
         assert static.body == dynamic.get_data(), path  # type: ignore[attr-defined]
+    for path, accept in (  # the ontology and shapes pages, if the app has them (issue 7)
+        ("/ontology", "text/html"),
+        ("/ontology", "text/turtle"),
+        ("/shapes", "application/ld+json"),
+    ):
+        dynamic = site.app.get(path, headers={"Accept": accept})
+        static = fetch(site.url, path, accept)
+        assert static.status == dynamic.status_code, path
+        if dynamic.status_code == 200:
+            assert static.body == dynamic.get_data(), path  # type: ignore[attr-defined]
     assert fetch(site.url, "/sparql").status == 404  # query services stay on the server
