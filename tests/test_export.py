@@ -154,7 +154,7 @@ def test_site_files_are_the_apps(site: Site) -> None:
         static = fetch(site.url, path, accept)
         assert static.status == dynamic.status_code == 200, path
         assert static.body == dynamic.get_data(), path  # type: ignore[attr-defined]
-    for path, accept in (  # the ontology and shapes pages, if the app has them (issue 7)
+    for path, accept in (  # the ontology and shapes pages, when the app has them
         ("/ontology", "text/html"),
         ("/ontology", "text/turtle"),
         ("/shapes", "application/ld+json"),
@@ -164,4 +164,10 @@ def test_site_files_are_the_apps(site: Site) -> None:
         assert static.status == dynamic.status_code, path
         if dynamic.status_code == 200:
             assert static.body == dynamic.get_data(), path  # type: ignore[attr-defined]
+    dumps = [f for f in (site.folder / "dumps").glob("*") if not f.name.startswith("index")]
+    assert dumps, "no dump files exported"
+    for dump in dumps:
+        static = fetch(site.url, f"/dumps/{dump.name}")
+        assert static.status == 200
+        assert static.body == site.app.get(f"/dumps/{dump.name}").get_data(), dump.name  # type: ignore[attr-defined]
     assert fetch(site.url, "/sparql").status == 404  # query services stay on the server
