@@ -99,7 +99,7 @@ def serve(
 
     settings = _settings(
         paths,
-        base_url=base_url or f"http://{host}:{port}/",
+        base_url=base_url or default_base_url(host, port),
         store=store,
         validate=False if no_validate else None,
     )
@@ -124,6 +124,24 @@ def serve(
     from publisher.server import run_gunicorn
 
     run_gunicorn(app, host=host, port=port, workers=workers)
+
+
+def default_base_url(host: str, port: int) -> str:
+    """The base URL when none is given: where this server answers.
+
+    A wildcard bind address is not a place anyone can dereference, so loopback
+    stands in for it (pass ``--base-url`` with the public URL instead).
+
+    >>> default_base_url("127.0.0.1", 8080), default_base_url("0.0.0.0", 80)
+    ('http://127.0.0.1:8080/', 'http://127.0.0.1:80/')
+    >>> default_base_url("::1", 8080)
+    'http://[::1]:8080/'
+    """
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
 
 
 def _add_commands() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,85 @@ def client(app: Flask) -> FlaskClient:
 def mini_settings() -> Settings:
     """A three-file dataset (ontology, data, shapes) for pipeline tests."""
     return Settings(data_paths=(MINI,))
+
+
+# --- linked-data server (issue 3) -------------------------------------------------
+
+ROOT = TESTS.parent
+INJECTION = DATA / "injection" / "evil.ttl"
+
+
+@pytest.fixture(scope="session")
+def injected_app(settings: Settings) -> Flask:
+    """The shipped graph plus hostile labels (markup, ``</script>``), unvalidated."""
+    paths = (*settings.data_paths, INJECTION)
+    return create_app(settings.with_changes(data_paths=paths, validate=False))
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class LiveServer(str):
+    """The base URL of a running server, which also knows the server's process id."""
+
+    pid: int
+
+
+@contextmanager
+def running_server(*extra: str, workers: int = 2, host: str = "127.0.0.1") -> Iterator[LiveServer]:
+    """``publisher serve`` as a real process on a free port (``extra``: paths and
+    flags); yields its URL once ``/healthz`` answers, and always stops it."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    import urllib.request
+
+    port = free_port()
+    args = [sys.executable, "-m", "publisher", "serve", "--host", host, "--port", str(port)]
+    args += ["--workers", str(workers), *(a.replace("{port}", str(port)) for a in extra)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    log = tempfile.TemporaryFile()  # not a pipe: access logs must never block the server
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = LiveServer(f"http://{host}:{port}/")
+    base.pid = process.pid
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"publisher serve exited early:\n{log.read().decode()}")
+            try:
+                with urllib.request.urlopen(base + "healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LiveServer]:
+    """The shipped graph served by gunicorn with 2 workers, for the whole session."""
+    with running_server() as base:
+        yield base
 
 
 # Knowledge-graph fixtures (ontology/, data/, shapes/).

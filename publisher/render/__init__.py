@@ -1,0 +1,1 @@
+"""Rendering: pure functions from graphs to HTML, JSON-LD and RDF bytes."""
