@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -95,6 +96,7 @@ def resources(app: Flask) -> list[str]:
 def export_site(app: Flask, out: Path, extra: Iterable[str] = ()) -> Export:
     """Write every page the app serves under ``out``; return what was written."""
     client = app.test_client()
+    get = partial(client.get, buffered=True)  # read whole, so files sent are closed
     base_url = app.extensions["publisher"].settings.base_url
     result = Export()
     queue = deque([*SEEDS, *resources(app), *extra])
@@ -107,11 +109,11 @@ def export_site(app: Flask, out: Path, extra: Iterable[str] = ()) -> Export:
         if path.startswith("/id/"):
             queue.append("/doc/" + path[len("/id/") :])
             continue
-        first = client.get(path)
+        first = get(path)
         if first.status_code != 200:
             result.skipped[path] = first.status_code
             continue
-        for response, lang in _variants(client, path, first):
+        for response, lang in _variants(get, path, first):
             name = _file_name(path, response, lang)
             if name is None:
                 continue
@@ -128,9 +130,10 @@ def _vary(response: TestResponse) -> set[str]:
     return {v.strip().lower() for v in response.headers.get("Vary", "").split(",")}
 
 
-def _variants(client: object, path: str, first: TestResponse) -> list[tuple[TestResponse, str]]:
+def _variants(
+    get: Callable[..., TestResponse], path: str, first: TestResponse
+) -> list[tuple[TestResponse, str]]:
     """Every format (and, for HTML, every language) the page offers."""
-    get = client.get  # type: ignore[attr-defined]
     found: list[tuple[TestResponse, str]] = []
     if "accept" in _vary(first):
         for fmt in RESOURCE:

@@ -146,6 +146,7 @@ def virtuoso_config(folder: Path, sql_port: int, http_port: int) -> Path:
     ini["Parameters"]["DirsAllowed"] = f"., {folder}"
     ini["Parameters"]["NumberOfBuffers"] = "10000"
     ini["Parameters"]["MaxDirtyBuffers"] = "6000"
+    ini["Parameters"]["MaxSortedTopRows"] = "1000000"  # ORDER BY ... LIMIT 50000 (sitemap)
     ini["HTTPServer"]["ServerPort"] = f"127.0.0.1:{http_port}"
     ini["HTTPServer"]["ServerRoot"] = str(folder)
     ini["SPARQL"]["ResultSetMaxRows"] = "1000000"

@@ -228,6 +228,7 @@ class RemoteStore:
         client.setOnlyConneg(True)  # no format= parameter: Virtuoso would let it beat Accept
         client.setReturnFormat(JSON if accept.startswith("application/sparql") else TURTLE)
         client.setQuery(query)
+        client.queryType = query_form(query)  # its own guess stops at a sub-query's SELECT
         client.addCustomHttpHeader("Accept", accept)
         # setTimeout() would truncate to whole seconds. A server that enforces the limit
         # itself gets a little longer, so that it stops the query and says so.
