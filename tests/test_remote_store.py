@@ -272,3 +272,21 @@ def test_serves_a_store_filled_by_other_tools(oxigraph_server: Server) -> None:
     body = app.test_client().get("/healthz").get_json()
     assert body["quads"] == len(dataset.nquads.splitlines())
     assert body["version"] == version_of(app.extensions["publisher"].dataset)
+
+
+def test_endpoint_limits_row_cap_time_and_base(server: Server) -> None:
+    """The keywords /sparql passes: max_rows, timeout and base_iri."""
+    store = remote_store(server)
+    store.load(load([MINI, RICH], BASE))
+    csv, nt = by_token("csv"), by_token("nt")
+    everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    cut = store.sparql(everything, csv, max_rows=5)  # type: ignore[call-arg,arg-type]
+    assert getattr(cut, "cut_at", None) == 5 and len(cut.splitlines()) == 6
+    whole = store.sparql(everything, csv, max_rows=10_000)  # type: ignore[call-arg,arg-type]
+    assert getattr(whole, "cut_at", None) is None and len(whole.splitlines()) > 6
+    graph = store.sparql("CONSTRUCT WHERE { ?s ?p ?o }", nt, max_rows=3)  # type: ignore[call-arg,arg-type]
+    assert getattr(graph, "cut_at", None) == 3 and len(graph.splitlines()) == 3
+    relative = "ASK { <id/centre/beta> ?p ?o }"
+    assert b"true" in store.sparql(relative, by_token("json"), base_iri=BASE)  # type: ignore[call-arg,arg-type]
+    with pytest.raises(QueryTimeout, match="0.5 s"):
+        store.sparql(SLOW, by_token("json"), timeout=0.5)  # type: ignore[call-arg,arg-type]

@@ -220,9 +220,14 @@ class RemoteStore:
         accept: str,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        timeout: float | None = None,
     ) -> tuple[bytes, str]:
-        """POST the query; the body and media type of a successful answer."""
+        """POST the query; the body and media type of a successful answer.
+
+        ``timeout`` overrides the store's limit for this query; 0 means none.
+        """
         refuse_federation(query, self.service_allowlist)
+        limit = self.timeout if timeout is None else timeout
         client = SPARQLWrapper(self.query_url)
         client.setMethod(POST)
         client.setOnlyConneg(True)  # no format= parameter: Virtuoso would let it beat Accept
@@ -233,22 +238,22 @@ class RemoteStore:
         # setTimeout() would truncate to whole seconds. A server that enforces the limit
         # itself gets a little longer, so that it stops the query and says so.
         grace = SERVER_LIMIT_GRACE if self.virtuoso else 0.0
-        client.timeout = self.timeout + grace  # type: ignore[assignment]  # urlopen takes float
+        client.timeout = limit + grace if limit else None  # type: ignore[assignment]
         for graph in self.graphs if default_graphs is None else default_graphs:
             client.addDefaultGraph(graph)
         for graph in self.graphs if named_graphs is None else named_graphs:
             client.addNamedGraph(graph)
-        if self.virtuoso and self.timeout:
-            client.addParameter("timeout", str(int(self.timeout * 1000)))
+        if self.virtuoso and limit:
+            client.addParameter("timeout", str(int(limit * 1000)))
         try:
             response = client.query().response
             self.server = response.headers.get("Server", "") or self.server
             if any(code in response.headers.get("X-SQL-State", "") for code in _VIRTUOSO_TIMEOUTS):
-                raise QueryTimeout(self._too_long())
+                raise QueryTimeout(self._too_long(limit))
             body: bytes = response.read()
             media_type = response.headers.get_content_type()
             if _OXIGRAPH_TIMEOUT in body[-200:]:  # its --timeout-s cuts a 200 response short
-                raise QueryTimeout(self._too_long())
+                raise QueryTimeout(self._too_long(limit))
         except StoreError:
             raise
         except QueryBadFormed as error:
@@ -256,37 +261,38 @@ class RemoteStore:
         except EndPointInternalError as error:
             message = _message(error)
             if any(code in message for code in _VIRTUOSO_TIMEOUTS):
-                raise QueryTimeout(self._too_long()) from None
+                raise QueryTimeout(self._too_long(limit)) from None
             raise StoreUnavailable(f"the SPARQL store failed: {message}") from None
         except SPARQLWrapperException as error:
             raise StoreUnavailable(f"the SPARQL store refused: {_message(error)}") from None
         except urllib.error.HTTPError as error:
             if error.code in (503, 504):
-                raise QueryTimeout(self._too_long()) from None
+                raise QueryTimeout(self._too_long(limit)) from None
             raise StoreUnavailable(f"the SPARQL store answered HTTP {error.code}") from None
         except TimeoutError:
-            raise QueryTimeout(self._too_long()) from None
+            raise QueryTimeout(self._too_long(limit)) from None
         except urllib.error.URLError as error:
             if isinstance(error.reason, TimeoutError):
-                raise QueryTimeout(self._too_long()) from None
+                raise QueryTimeout(self._too_long(limit)) from None
             raise StoreUnavailable(f"the SPARQL store is unreachable: {error.reason}") from None
         except (OSError, ValueError) as error:
             raise StoreUnavailable(f"the SPARQL store is unreachable: {error}") from None
         return body, media_type
 
-    def _too_long(self) -> str:
-        return f"the query ran past the {self.timeout:g} s time limit and was stopped"
+    @staticmethod
+    def _too_long(limit: float) -> str:
+        return f"the query ran past the {limit:g} s time limit and was stopped"
 
-    def _triples(self, query: str, **graphs: Any) -> list[ox.Triple]:
-        body, media_type = self._request(query, f"{_NTRIPLES}, text/turtle;q=0.9", **graphs)
+    def _triples(self, query: str, **options: Any) -> list[ox.Triple]:
+        body, media_type = self._request(query, f"{_NTRIPLES}, text/turtle;q=0.9", **options)
         fmt = ox.RdfFormat.TURTLE if media_type == "text/turtle" else ox.RdfFormat.N_TRIPLES
         try:
             return [q.triple for q in ox.parse(body, format=fmt)]
         except SyntaxError as error:
             raise StoreUnavailable(f"the SPARQL store sent unreadable RDF: {error}") from None
 
-    def _results(self, query: str, **graphs: Any) -> ox.QuerySolutions | ox.QueryBoolean:
-        body, _ = self._request(query, "application/sparql-results+json", **graphs)
+    def _results(self, query: str, **options: Any) -> ox.QuerySolutions | ox.QueryBoolean:
+        body, _ = self._request(query, "application/sparql-results+json", **options)
         try:
             return ox.parse_query_results(_normalise_json(body), ox.QueryResultsFormat.JSON)
         except SyntaxError as error:
@@ -343,18 +349,42 @@ class RemoteStore:
         result_format: Format,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        base_iri: str | None = None,
     ) -> bytes:
-        graphs: dict[str, Sequence[str]] = {}
+        """Run any query; the answer re-serialised here in ``result_format``.
+
+        :param timeout: this query's limit in seconds (default: the store's; 0: none).
+        :param max_rows: most rows or triples kept; when some were left out, the
+            result is a :class:`Cut` whose ``cut_at`` is the limit.
+        :param base_iri: what relative IRIs in the query resolve against.
+        """
+        options: dict[str, Any] = {"timeout": timeout}
         if default_graphs or named_graphs:
-            graphs = {"default_graphs": default_graphs, "named_graphs": named_graphs}
+            options |= {"default_graphs": default_graphs, "named_graphs": named_graphs}
+        if base_iri:
+            query = f"BASE {_iri(base_iri)}\n{query}"
         fmt = result_format.oxigraph
         if query_form(query) in ("CONSTRUCT", "DESCRIBE"):
             if not isinstance(fmt, ox.RdfFormat):
                 raise StoreError(f"{result_format.media_type} cannot hold a graph")
-            return ox.serialize(self._triples(query, **graphs), format=fmt) or b""
+            triples = self._triples(query, **options)
+            cut = max_rows is not None and len(triples) > max_rows
+            body = ox.serialize(triples[:max_rows] if cut else triples, format=fmt) or b""
+            return Cut.of(body, max_rows if cut else None)
         if not isinstance(fmt, ox.QueryResultsFormat):
             raise StoreError(f"{result_format.media_type} cannot hold query results")
-        return self._results(query, **graphs).serialize(format=fmt) or b""
+        result = self._results(query, **options)
+        if max_rows is None or not isinstance(result, ox.QuerySolutions):
+            return result.serialize(format=fmt) or b""
+        lines = (result.serialize(format=ox.QueryResultsFormat.TSV) or b"").splitlines(True)
+        if len(lines) - 1 <= max_rows:  # the header, then one line per row
+            kept = ox.parse_query_results(b"".join(lines), ox.QueryResultsFormat.TSV)
+            return kept.serialize(format=fmt) or b""
+        kept = ox.parse_query_results(b"".join(lines[: max_rows + 1]), ox.QueryResultsFormat.TSV)
+        return Cut.of(kept.serialize(format=fmt) or b"", max_rows)
 
     def count(self, graphs: Sequence[str] | None = None) -> int:
         """Quads in the role graphs (or in ``graphs``)."""
@@ -412,6 +442,24 @@ class RemoteStore:
         from publisher.store.loader import Loader
 
         Loader(self, progress=progress).replace(dataset, version_of(dataset))
+
+
+class Cut(bytes):
+    """Serialised results; ``cut_at`` is the row limit when rows were left out."""
+
+    cut_at: int | None = None
+
+    @classmethod
+    def of(cls, body: bytes, cut_at: int | None) -> Cut:
+        result = cls(body)
+        result.cut_at = cut_at
+        return result
+
+
+def _iri(iri: str) -> str:
+    if not iri or any(c in iri for c in '<>"{}|^`\\ \n'):
+        raise QuerySyntaxError(f"not a usable base IRI: {iri!r}")
+    return f"<{iri}>"
 
 
 def _message(error: SPARQLWrapperException) -> str:
