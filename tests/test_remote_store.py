@@ -23,6 +23,7 @@ from publisher.store import (
     QueryTimeout,
     StoreUnavailable,
     loader,
+    query_text,
     remote,
 )
 from publisher.store.loader import Loader, LoadFailed
@@ -246,7 +247,7 @@ def test_virtuoso_pragmas_are_not_passed_on(virtuoso_server: Server) -> None:
         )
 
 
-@pytest.mark.parametrize("module", [remote, loader, export])
+@pytest.mark.parametrize("module", [remote, query_text, loader, export])
 def test_doctests(module: object) -> None:
     assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0  # type: ignore[arg-type]
 

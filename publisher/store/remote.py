@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
-import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
@@ -39,32 +38,17 @@ from publisher.config import Settings
 from publisher.formats import Format
 from publisher.sources import ROLES, Dataset, graph_iri, to_rdflib
 from publisher.store.base import (
-    QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
     Row,
     StoreError,
     StoreUnavailable,
 )
+from publisher.store.query_text import base_declaration, query_form, refuse_federation
 
 USER_VARIABLE, PASSWORD_VARIABLE = "PUBLISHER_STORE_USER", "PUBLISHER_STORE_PASSWORD"
 VERSION_PREDICATE = "http://www.w3.org/2002/07/owl#versionInfo"
 _NTRIPLES = "application/n-triples"
-_PROLOGUE = re.compile(
-    r"""\s*(?:\#[^\n]*\n?|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)""", re.IGNORECASE
-)
-_FORM = re.compile(r"\s*(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
-_STRINGS = (
-    r"'''.*?'''",
-    r'""".*?"""',
-    r"'(?:[^'\\\n]|\\.)*'",
-    r'"(?:[^"\\\n]|\\.)*"',
-)
-#: Comments, IRIs and strings: the parts of a query where keywords are only text.
-_OPAQUE = re.compile("|".join((r"#[^\n]*", r"<[^<>\"{}|^`\\\s]*>", *_STRINGS)), re.DOTALL)
-_SERVICE = re.compile(r"(?<![?$:\w])SERVICE\b", re.IGNORECASE)
-_SERVICE_IRI = re.compile(r"SERVICE\s+(?:SILENT\s+)?<([^>]*)>", re.IGNORECASE)
-_SERVICE_VARIABLE = re.compile(r"SERVICE\s+(?:SILENT\s+)?[?$]", re.IGNORECASE)
 #: What Virtuoso says when its own time limit stops a query.
 _VIRTUOSO_TIMEOUTS = ("S1TAT", "S1T00", "SR171", "timed out")
 _OXIGRAPH_TIMEOUT = b"operation has been cancelled"
@@ -84,47 +68,6 @@ class Credentials:
         env = os.environ if environ is None else environ
         user, password = env.get(USER_VARIABLE), env.get(PASSWORD_VARIABLE)
         return cls(user, password) if user and password is not None else None
-
-
-def query_form(query: str) -> str:
-    """The query's form (SELECT, CONSTRUCT, DESCRIBE or ASK), read past its prologue.
-
-    >>> query_form("PREFIX s: <https://schema.org/> # a comment\\nask { ?x s:name ?n }")
-    'ASK'
-
-    :raises QuerySyntaxError: when no query form follows the prologue.
-    """
-    position = 0
-    while match := _PROLOGUE.match(query, position):
-        if match.end() == position:
-            break
-        position = match.end()
-    form = _FORM.match(query, position)
-    if not form:
-        raise QuerySyntaxError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
-    return form.group(1).upper()
-
-
-def refuse_federation(query: str, allowed: Sequence[str] = ()) -> None:
-    """Refuse ``SERVICE`` unless every endpoint it names is allowed: the remote server
-    would fetch it for us (Oxigraph server and Virtuoso both federate).
-
-    >>> refuse_federation("SELECT ?service WHERE { ?s <http://x/SERVICE> 'SERVICE' }")
-    >>> refuse_federation("SELECT * { SERVICE <http://169.254.169.254/> { ?s ?p ?o } }")
-    Traceback (most recent call last):
-    ...
-    publisher.store.base.QueryRefused: SERVICE is not allowed here: ...
-
-    :raises QueryRefused: naming what was refused.
-    """
-    if not _SERVICE.search(_OPAQUE.sub(" ", query)):
-        return
-    named = _SERVICE_IRI.findall(query)
-    if _SERVICE_VARIABLE.search(query) or not named or any(e not in allowed for e in named):
-        raise QueryRefused(
-            "SERVICE is not allowed here: this endpoint does not fetch other endpoints "
-            f"(allowed: {', '.join(allowed) or 'none'})"
-        )
 
 
 def sibling_url(query_url: str, path: str) -> str:
@@ -365,7 +308,7 @@ class RemoteStore:
         if default_graphs or named_graphs:
             options |= {"default_graphs": default_graphs, "named_graphs": named_graphs}
         if base_iri:
-            query = f"BASE {_iri(base_iri)}\n{query}"
+            query = base_declaration(base_iri) + query
         fmt = result_format.oxigraph
         if query_form(query) in ("CONSTRUCT", "DESCRIBE"):
             if not isinstance(fmt, ox.RdfFormat):
@@ -454,12 +397,6 @@ class Cut(bytes):
         result = cls(body)
         result.cut_at = cut_at
         return result
-
-
-def _iri(iri: str) -> str:
-    if not iri or any(c in iri for c in '<>"{}|^`\\ \n'):
-        raise QuerySyntaxError(f"not a usable base IRI: {iri!r}")
-    return f"<{iri}>"
 
 
 def _message(error: SPARQLWrapperException) -> str:
