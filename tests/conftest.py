@@ -192,6 +192,12 @@ def graph_client(graph_app: Flask) -> FlaskClient:
     return graph_app.test_client()
 
 
+@pytest.fixture(scope="session")
+def sparql_settings() -> Settings:
+    """The SPARQL tests' data: the shipped graph, validated, under the default base URL."""
+    return Settings()
+
+
 # -- Remote SPARQL servers (issue 6): started once per session, stopped at its end. -------
 
 RICH = DATA / "rich"

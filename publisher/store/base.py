@@ -57,8 +57,18 @@ class Store(Protocol):
         result_format: Format,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        base_iri: str | None = None,
     ) -> bytes:
-        """Run any query and serialise its result in ``result_format`` (for /sparql)."""
+        """Run any query and serialise its result in ``result_format`` (for /sparql).
+
+        :param timeout: seconds after which the query is stopped (:class:`QueryTimeout`).
+        :param max_rows: most rows (or triples) returned; a backend that cuts returns
+            a ``bytes`` subclass whose ``cut_at`` attribute is the limit.
+        :param base_iri: what relative IRIs in the query resolve against.
+        """
 
     def count(self) -> int:
         """How many quads the store holds."""

@@ -7,40 +7,54 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 import rdflib
 
-from publisher.formats import Format
+from publisher.formats import Format, by_token
 from publisher.sources import Dataset, to_rdflib
 from publisher.store.base import QuerySyntaxError, Row, StoreError
+from publisher.store.limits import Results, serialise
+from publisher.store.workers import QueryWorkers
 
 
 class EmbeddedStore:
     """pyoxigraph in memory. Loading builds a new store and swaps the reference,
-    so a query in flight keeps the old data and a failed load changes nothing."""
+    so a query in flight keeps the old data and a failed load changes nothing.
+
+    :meth:`sparql` with a ``timeout`` runs in forked worker processes (see
+    :mod:`publisher.store.workers`) that are killed at the limit; the workers are
+    replaced whenever the data is."""
 
     def __init__(self) -> None:
         self._store = ox.Store()
+        self._workers: QueryWorkers | None = None
 
     def load(self, dataset: Dataset) -> None:
         fresh = ox.Store()
         fresh.bulk_load(input=dataset.nquads, format=ox.RdfFormat.N_QUADS)
         self._store = fresh
+        workers, self._workers = self._workers, None
+        if workers is not None:
+            workers.close()
 
     def _query(
         self,
         query: str,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
+        base_iri: str | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         options: dict[str, object] = {}
         if default_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
+        elif not named_graphs and not has_dataset_clause(query):
+            # The union replaces any FROM, so it is only the default of a query without one.
             options["use_default_graph_as_union"] = True
         if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if base_iri:
+            options["base_iri"] = base_iri
         try:
             return self._store.query(query, **options)  # type: ignore[arg-type]
         except SyntaxError as error:
-            raise QuerySyntaxError(str(error)) from None
+            raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
         except (OSError, ValueError) as error:
             raise StoreError(str(error)) from None
 
@@ -82,15 +96,54 @@ class EmbeddedStore:
         result_format: Format,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        base_iri: str | None = None,
     ) -> bytes:
-        result = self._query(query, default_graphs, named_graphs)
-        fmt = result_format.oxigraph
-        if isinstance(result, ox.QueryTriples):
-            if not isinstance(fmt, ox.RdfFormat):
-                raise StoreError(f"{result_format.media_type} cannot hold a graph")
-        elif not isinstance(fmt, ox.QueryResultsFormat):
-            raise StoreError(f"{result_format.media_type} cannot hold query results")
-        return result.serialize(format=fmt) or b""  # type: ignore[arg-type]
+        """Run any query; the answer is a :class:`Results` (``cut_at`` set when cut).
+
+        :param timeout: seconds before the query's process is killed
+            (:class:`QueryTimeout`); ``None`` runs it here, without a limit.
+        :param max_rows: most rows (or triples) to return.
+        :param base_iri: what relative IRIs in the query resolve against.
+        """
+        args = (query, result_format.token, tuple(default_graphs), tuple(named_graphs))
+        if timeout is None:
+            body, cut_at = self._answer(*args, max_rows, base_iri)
+        else:
+            if self._workers is None:
+                self._workers = QueryWorkers(self._answer)
+            body, cut_at = self._workers.run(timeout, *args, max_rows, base_iri)
+        return Results.of(body, cut_at)
+
+    def _answer(
+        self,
+        query: str,
+        token: str,
+        default_graphs: tuple[str, ...],
+        named_graphs: tuple[str, ...],
+        max_rows: int | None,
+        base_iri: str | None,
+    ) -> tuple[bytes, int | None]:
+        """The serialised answer and the row limit if it cut (runs in a worker)."""
+        result_format = by_token(token)
+        if result_format is None:
+            raise StoreError(f"unknown format {token!r}")
+        result = self._query(query, default_graphs, named_graphs, base_iri)
+        results = serialise(result, result_format.oxigraph, result_format.media_type, max_rows)
+        return bytes(results), results.cut_at
 
     def count(self) -> int:
         return len(self._store)
+
+
+def has_dataset_clause(query: str) -> bool:
+    """Whether the query names its own dataset (``FROM`` or ``FROM NAMED``)."""
+    from publisher.sparql.guard import tokens, unescape_codepoints
+
+    if "from" not in query.lower():  # the common case, without tokenising
+        return False
+    return any(
+        t.kind == "word" and t.text.upper() == "FROM" for t in tokens(unescape_codepoints(query))
+    )

@@ -1,0 +1,269 @@
+"""/sparql served by gunicorn as a real process, against real clients, a local
+listener that must never be called, and a query that must be stopped."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
+
+from publisher import Settings, create_app
+
+pytestmark = pytest.mark.network
+
+ROOT = Path(__file__).resolve().parent.parent
+COMUNICA = ROOT / "tests" / "clients" / "node_modules" / ".bin" / "comunica-sparql"
+TIME_LIMIT = 2.0
+SCHEMA = "https://schema.org/"
+#: A cross product no engine finishes in seconds, even on a small graph.
+PATHOLOGICAL = (
+    "SELECT (COUNT(*) AS ?n) WHERE "
+    "{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r }"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """``publisher serve`` of the shipped graph under gunicorn (2 workers) with a short
+    time limit; its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PUBLISHER_QUERY_TIMEOUT": str(TIME_LIMIT),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "publisher", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "healthz", timeout=2).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def get(url: str, timeout: float = 30, **params: str) -> tuple[int, bytes, float]:
+    """Status, body and seconds taken of a GET."""
+    started = time.monotonic()
+    full = url + ("?" + urllib.parse.urlencode(params) if params else "")
+    try:
+        with urllib.request.urlopen(full, timeout=timeout) as response:
+            return response.status, response.read(), time.monotonic() - started
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), time.monotonic() - started
+
+
+def ir_centres(base: str) -> str:
+    return (
+        f"SELECT ?centre ?name WHERE {{ ?centre <{SCHEMA}medicalSpecialty> "
+        f"<{base}id/specialty/interventional-radiology> ; <{SCHEMA}name> ?name }}"
+    )
+
+
+# ---------------------------------------------------------------- time limit
+
+
+def test_time_limit_stops_the_query_and_the_server_keeps_answering(server: str) -> None:
+    slow: dict[str, object] = {}
+
+    def run_pathological() -> None:
+        slow["status"], slow["body"], slow["seconds"] = get(
+            server + "sparql", query=PATHOLOGICAL, format="json"
+        )
+
+    worker = threading.Thread(target=run_pathological)
+    worker.start()
+    time.sleep(0.5)
+    meanwhile = []
+    while worker.is_alive() and len(meanwhile) < 3:
+        status, body, seconds = get(server + "sparql", query=ir_centres(server), format="json")
+        meanwhile.append((status, seconds, worker.is_alive()))
+        assert status == 200 and f"{server}id/centre/frejus".encode() in body
+        time.sleep(0.2)
+    worker.join(timeout=30)
+    assert meanwhile and all(alive for *_, alive in meanwhile), meanwhile
+    assert all(seconds < TIME_LIMIT for _, seconds, _ in meanwhile), meanwhile
+    assert slow["status"] == 503, slow
+    assert b"limit" in slow["body"]  # type: ignore[operator]
+    assert TIME_LIMIT * 0.9 <= slow["seconds"] < TIME_LIMIT + 3, slow  # type: ignore[operator]
+    # the stopped worker is replaced: the same query is stopped again, others still answer
+    assert get(server + "sparql", query=PATHOLOGICAL)[0] == 503
+    for _ in range(4):
+        assert get(server + "sparql", query=ir_centres(server))[0] == 200
+
+
+# ---------------------------------------------------------------- no request leaves the server
+
+
+class _Listener:
+    """A local HTTP server that records every request and answers an empty result."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                listener.requests.append(f"{self.command} {self.path}")
+                body = b'{"head":{"vars":["s"]},"results":{"bindings":[]}}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}/"
+        self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
+
+    def __enter__(self) -> _Listener:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.shutdown()
+        self.http.server_close()
+
+
+def test_no_query_makes_the_server_fetch_a_url(server: str) -> None:
+    with _Listener() as listener:
+        url = listener.url
+        attempts = {
+            "SERVICE": f"SELECT * WHERE {{ SERVICE <{url}sparql> {{ ?s ?p ?o }} }}",
+            "SERVICE SILENT": f"SELECT * WHERE {{ SERVICE SILENT <{url}sparql> {{ ?s ?p ?o }} }}",
+            "escaped SERVICE": f"SELECT * WHERE {{ \\u0053ERVICE <{url}sparql> {{ ?s ?p ?o }} }}",
+            "LOAD": f"LOAD <{url}data.ttl>",
+            "FROM": f"SELECT * FROM <{url}data.ttl> WHERE {{ ?s ?p ?o }}",
+            "FROM NAMED": f"SELECT * FROM NAMED <{url}g.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        }
+        answers = {name: get(server + "sparql", query=q)[:2] for name, q in attempts.items()}
+        plain = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+        answers["default-graph-uri"] = get(
+            server + "sparql", query=plain, **{"default-graph-uri": url + "g.ttl"}
+        )[:2]
+        answers["named-graph-uri"] = get(
+            server + "sparql", query=plain, **{"named-graph-uri": url + "g.ttl"}
+        )[:2]
+        time.sleep(0.5)
+        assert listener.requests == []
+    for name, (status, body) in answers.items():
+        assert status == 400, (name, body)
+        assert b"Traceback" not in body
+
+
+def test_allow_listed_service_is_called(sparql_settings: Settings) -> None:
+    """The control for the test above: the listener does see what is allowed."""
+    with _Listener() as listener:
+        endpoint = listener.url + "sparql"
+        app = create_app(sparql_settings.with_changes(service_allowlist=(endpoint,)))
+        answer = app.test_client().get(
+            "/sparql",
+            query_string={"query": f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}"},
+        )
+        assert answer.status_code == 200, answer.data
+        assert len(listener.requests) == 1
+        other = listener.url + "other"
+        refused = app.test_client().get(
+            "/sparql",
+            query_string={"query": f"SELECT * WHERE {{ SERVICE <{other}> {{ ?s ?p ?o }} }}"},
+        )
+        assert refused.status_code == 400 and len(listener.requests) == 1
+
+
+# ---------------------------------------------------------------- real clients
+
+
+def test_sparqlwrapper_select_in_json_xml_csv_and_construct(server: str) -> None:
+    frejus = f"{server}id/centre/frejus"
+    client = SPARQLWrapper(server + "sparql")
+    client.setQuery(ir_centres(server))
+    client.setReturnFormat(JSON)
+    bindings = client.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+    assert frejus in {b["centre"]["value"] for b in bindings}
+    client.setReturnFormat(XML)
+    document = client.queryAndConvert()
+    uris = {node.firstChild.data for node in document.getElementsByTagName("uri")}  # type: ignore[union-attr]
+    assert frejus in uris
+    client.setReturnFormat(CSV)
+    rows = list(csv.DictReader(io.StringIO(client.queryAndConvert().decode())))  # type: ignore[union-attr]
+    assert frejus in {row["centre"] for row in rows}
+    client.setMethod("POST")
+    client.setQuery(f"CONSTRUCT {{ <{frejus}> ?p ?o }} WHERE {{ <{frejus}> ?p ?o }}")
+    client.setReturnFormat("turtle")
+    graph = rdflib.Graph().parse(data=client.queryAndConvert(), format="turtle")  # type: ignore[arg-type]
+    assert "Fréjus" in str(graph.value(rdflib.URIRef(frejus), rdflib.URIRef(SCHEMA + "name")))
+
+
+def test_rdflib_sparqlstore(server: str) -> None:
+    frejus = rdflib.URIRef(f"{server}id/centre/frejus")
+    graph = rdflib.Graph(SPARQLStore(server + "sparql", returnFormat="json"))
+    rows = list(graph.query(ir_centres(server)))
+    assert frejus in {row.centre for row in rows}  # type: ignore[union-attr]
+    assert graph.query(f"ASK {{ <{frejus}> ?p ?o }}").askAnswer is True
+    names = set(graph.objects(frejus, rdflib.URIRef(SCHEMA + "name")))
+    assert rdflib.Literal("Var Imagerie Médicale – Fréjus") in names
+
+
+def test_comunica_queries_the_endpoint(server: str) -> None:
+    assert COMUNICA.exists(), "run npm install in tests/clients (done by .ci/setup)"
+    completed = subprocess.run(
+        [
+            str(COMUNICA),
+            f"sparql@{server}sparql",
+            ir_centres(server),
+            "-t",
+            "application/sparql-results+json",
+        ],
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT / "tests" / "clients",
+    )
+    assert completed.returncode == 0, completed.stderr.decode()[-2000:]
+    bindings = json.loads(completed.stdout)["results"]["bindings"]
+    assert f"{server}id/centre/frejus" in {b["centre"]["value"] for b in bindings}
