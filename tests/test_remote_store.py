@@ -291,3 +291,22 @@ def test_endpoint_limits_row_cap_time_and_base(server: Server) -> None:
     assert b"true" in store.sparql(relative, by_token("json"), base_iri=BASE)  # type: ignore[call-arg,arg-type]
     with pytest.raises(QueryTimeout, match="0.5 s"):
         store.sparql(SLOW, by_token("json"), timeout=0.5)  # type: ignore[call-arg,arg-type]
+
+
+def test_sparql_endpoint_maps_remote_failures_to_statuses(server: Server) -> None:
+    """Through /sparql: a slow query is a 503, bad syntax a 400, SERVICE refused, no trace."""
+    remote_store(server).load(load([MINI, RICH], BASE))
+    app = create_app(Settings(data_paths=(MINI,), store=server.query_url, query_timeout=1.0))
+    client = app.test_client()
+    json_results = {"Accept": "application/sparql-results+json"}
+    slow = client.get("/sparql", query_string={"query": SLOW}, headers=json_results)
+    assert slow.status_code == 503 and "time limit" in slow.get_data(as_text=True)
+    bad = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p }"}, headers=json_results)
+    assert bad.status_code == 400
+    federated = "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    refused = client.get("/sparql", query_string={"query": federated}, headers=json_results)
+    assert refused.status_code == 400
+    for response in (slow, bad, refused):
+        assert "Traceback" not in response.get_data(as_text=True)
+    fine = client.get("/sparql", query_string={"query": "ASK {}"}, headers=json_results)
+    assert fine.status_code == 200 and fine.get_json()["boolean"] is True
