@@ -10,10 +10,8 @@ import click
 from publisher.config import Settings
 from publisher.sources import SourceError
 from publisher.store.base import StoreError
-from publisher.store.loader import DEFAULT_BATCH, Loader, conventional_urls
+from publisher.store.loader import DEFAULT_BATCH, Loader
 from publisher.store.remote import (
-    PASSWORD_VARIABLE,
-    USER_VARIABLE,
     Credentials,
     RemoteStore,
     version_of,
@@ -99,12 +97,6 @@ def load_command(
         loader.replace(dataset, version_of(dataset))
     except StoreError as error:
         click.echo(f"error: {error}", err=True)
-        if not store.credentials and conventional_urls(query_url)[0].endswith("-auth"):
-            click.echo(
-                f"hint: this server needs credentials: set {USER_VARIABLE} and "
-                f"{PASSWORD_VARIABLE}.",
-                err=True,
-            )
         click.echo("The store still serves its previous data.", err=True)
         sys.exit(3)
 
