@@ -11,6 +11,7 @@ import click
 from publisher.config import Settings
 from publisher.shapes import validate_dataset
 from publisher.sources import SourceError, load
+from publisher.store.base import StoreError
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
@@ -113,6 +114,9 @@ def serve(
             "Not serving: fix the data, or pass --no-validate for third-party data.", err=True
         )
         sys.exit(1)
+    except StoreError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(3)
     click.echo(f"Serving {settings.base_url} (store: {settings.store})", err=True)
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)

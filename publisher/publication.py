@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from dataclasses import dataclass, field
 
 from publisher.config import PROJECT_ROOT, Settings
@@ -12,6 +13,8 @@ from publisher.sources import Dataset, load
 from publisher.store import Store, open_store
 
 PROJECT_SHAPES = (PROJECT_ROOT / "shapes",)
+#: How often a worker serving a remote store asks it whether a load swapped new data in.
+FOLLOW_INTERVAL = 2.0
 
 
 class ValidationFailed(Exception):
@@ -48,21 +51,55 @@ class Publication:
     report: Report | None
     version: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _checked: float = field(default=0.0, repr=False)
+    _loaded: str | None = field(default=None, repr=False)  # a remote store's version tag
 
     def __post_init__(self) -> None:
-        self.version = _digest(self.dataset)
+        self.version = self.version or _digest(self.dataset)
+
+    @property
+    def external(self) -> bool:
+        """True when the store's content is managed elsewhere (``publisher load --to``)."""
+        return bool(getattr(self.store, "external", False))
 
     @classmethod
     def open(cls, settings: Settings, load_store: bool = True) -> Publication:
-        """Prepare the data and put it in the configured store."""
-        dataset, report = prepare(settings)
+        """Prepare the data and put it in the configured store.
+
+        A remote store is served as it is: its content was validated and loaded by
+        ``publisher load --to``, and this process only reads it.
+        """
         store = open_store(settings)
+        if getattr(store, "external", False):
+            publication = cls(settings, store, Dataset(b"", settings.base_url, ()), None)
+            publication.reload()
+            return publication
+        dataset, report = prepare(settings)
         if load_store:
             store.load(dataset)
         return cls(settings=settings, store=store, dataset=dataset, report=report)
 
+    def follow(self) -> None:
+        """For a remote store: pick up a new load, asking at most every FOLLOW_INTERVAL s."""
+        now = time.monotonic()
+        if not self.external or now - self._checked < FOLLOW_INTERVAL:
+            return
+        self._checked = now
+        if self.store.version() != self._loaded:  # type: ignore[attr-defined]
+            self.reload()
+
     def reload(self) -> Report | None:
-        """Re-read the files; the old data stays served unless the new data is valid."""
+        """Re-read the files; the old data stays served unless the new data is valid.
+
+        For a remote store, re-read what the store holds instead.
+        """
+        if self.external:
+            loaded = self.store.version()  # type: ignore[attr-defined]
+            dataset = self.store.snapshot()  # type: ignore[attr-defined]
+            with self._lock:
+                self.dataset, self.version = dataset, loaded or _digest(dataset)
+                self._loaded, self._checked = loaded, time.monotonic()
+            return None
         dataset, report = prepare(self.settings)
         with self._lock:
             self.store.load(dataset)

@@ -1,7 +1,15 @@
-"""Production serving through gunicorn, with the app built once before forking."""
+"""Production serving through gunicorn, with the app built once before forking.
+
+``kill -HUP`` on the master reloads: the master re-reads and validates the data
+(or, with a remote store, re-reads what the store holds), then gunicorn forks
+fresh workers from it and retires the old ones once they finish their requests,
+so every worker serves the new data. Invalid data is refused and the old data
+stays served by the new workers.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask
@@ -19,6 +27,26 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Flask:
         return self.application
+
+    def reload(self) -> None:
+        super().reload()
+        reload_publication(self.application)
+
+
+def reload_publication(app: Flask) -> None:
+    """Swap in the current data, or log why the old data stays."""
+    from publisher.publication import ValidationFailed
+    from publisher.sources import SourceError
+    from publisher.store.base import StoreError
+
+    log = logging.getLogger("gunicorn.error")
+    publication = app.extensions["publisher"]
+    try:
+        publication.reload()
+    except (SourceError, ValidationFailed, StoreError) as error:
+        log.error("reload refused, still serving version %s: %s", publication.version, error)
+    else:
+        log.info("reloaded: serving version %s", publication.version)
 
 
 def run_gunicorn(app: Flask, host: str, port: int, workers: int) -> None:

@@ -20,6 +20,9 @@ from graph_support import (
 )
 
 from publisher import Settings, create_app
+from publisher.store.remote import Credentials, RemoteStore
+from tests import servers
+from tests.servers import Server
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
@@ -193,3 +196,40 @@ def graph_client(graph_app: Flask) -> FlaskClient:
 def sparql_settings() -> Settings:
     """The SPARQL tests' data: the shipped graph, validated, under the default base URL."""
     return Settings()
+
+
+# -- Remote SPARQL servers (issue 6): started once per session, stopped at its end. -------
+
+RICH = DATA / "rich"
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server() -> Iterator[Server]:
+    """A real Oxigraph server on a free loopback port, with a 3 s query limit of its own."""
+    with servers.oxigraph(timeout_s=3) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server() -> Iterator[Server]:
+    """A real OpenLink Virtuoso on free loopback ports and a temporary database (~10 s)."""
+    with servers.virtuoso() as server:
+        yield server
+
+
+#: Every store backend, for tests parametrised over them.
+BACKENDS = [
+    pytest.param("embedded", id="embedded"),
+    pytest.param("oxigraph", id="oxigraph", marks=pytest.mark.remote),
+    pytest.param("virtuoso", id="virtuoso", marks=pytest.mark.remote),
+]
+
+
+def remote_store(server: Server, base_url: str = BASE, timeout: float = 5.0) -> RemoteStore:
+    """A client of ``server`` with its write credentials (as ``publisher load`` reads them)."""
+    return RemoteStore(
+        server.query_url,
+        base_url,
+        timeout=timeout,
+        credentials=Credentials.from_env(server.environ()),
+    )

@@ -8,14 +8,17 @@ from publisher.queries import describe, iri_term
 from publisher.sources import load
 from publisher.store import QuerySyntaxError, Store
 from publisher.store.embedded import EmbeddedStore
-from tests.conftest import BASE, MINI
+from tests.conftest import BACKENDS, BASE, MINI, remote_store
 
 ALPHA = BASE + "id/centre/alpha"
 
 
-@pytest.fixture(params=["embedded"])
+@pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest) -> Store:
-    backend = EmbeddedStore()
+    """Each backend, freshly loaded with the mini dataset."""
+    backend: Store = EmbeddedStore()
+    if request.param != "embedded":
+        backend = remote_store(request.getfixturevalue(f"{request.param}_server"))
     backend.load(load([MINI], BASE))
     return backend
 

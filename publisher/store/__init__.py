@@ -24,9 +24,11 @@ from publisher.store.base import (
     StoreUnavailable as StoreUnavailable,
 )
 from publisher.store.embedded import EmbeddedStore
+from publisher.store.remote import RemoteStore
 
 BACKENDS: dict[str, Callable[[Settings], Store]] = {
     "embedded": lambda settings: EmbeddedStore(),
+    "sparql": RemoteStore.from_settings,
 }
 
 

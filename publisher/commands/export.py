@@ -1,0 +1,66 @@
+"""``publisher export --out DIR``: the site as static files plus nginx rules."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from publisher.config import Settings
+from publisher.sources import SourceError
+from publisher.store.base import StoreError
+
+
+@click.command("export")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path), help="Folder to write the site to."
+)
+@click.option("--base-url", help="Public base URL the static site will be served under.")
+@click.option("--store", help="'embedded' (default) or a remote SPARQL query endpoint URL.")
+@click.option("--listen", default="8080", show_default=True, help="nginx 'listen' value.")
+@click.option("--server-name", default="_", show_default=True, help="nginx 'server_name'.")
+def export_command(
+    paths: tuple[Path, ...],
+    out: Path,
+    base_url: str | None,
+    store: str | None,
+    listen: str,
+    server_name: str,
+) -> None:
+    """Write every resource page (HTML and each RDF format, per language), the
+    ontology, shapes, VoID, dumps, sitemap and robots.txt to --out, rendered by
+    the same code as the server, plus OUT/nginx.conf: the 303 and content
+    negotiation rules, to include in nginx's http block. SPARQL and the other
+    query services stay on a running server.
+    """
+    from publisher.app import create_app
+    from publisher.export import export_site
+    from publisher.nginx import site_config
+    from publisher.publication import ValidationFailed
+
+    changes: dict[str, object] = {"base_url": base_url, "store": store}
+    if paths:
+        changes["data_paths"] = paths
+    settings = Settings.from_env().with_changes(**changes)
+    try:
+        app = create_app(settings)
+    except SourceError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    except ValidationFailed as failure:
+        click.echo(failure.report.to_text(), err=True)
+        click.echo("Not exporting: fix the data first.", err=True)
+        sys.exit(1)
+    except StoreError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(3)
+    out.mkdir(parents=True, exist_ok=True)
+    result = export_site(app, out)
+    (out / "nginx.conf").write_text(site_config(out, listen, server_name), encoding="utf-8")
+    click.echo(f"Wrote {result.count} files for {len(result.files)} pages to {out}.", err=True)
+    click.echo(f"nginx: include {out.resolve() / 'nginx.conf'} inside the http block.", err=True)
+
+
+COMMANDS = [export_command]

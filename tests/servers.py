@@ -1,0 +1,237 @@
+"""Real SPARQL servers and nginx for the tests: started on free loopback ports, always stopped.
+
+Each helper is a context manager yielding what a test needs (URLs, credentials). They
+are plain functions, so they can also be started by hand to look at a server:
+``python -c "from tests.servers import virtuoso; ..."``.
+"""
+
+from __future__ import annotations
+
+import configparser
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+#: Virtuoso's built-in administrator; a fresh database always has it.
+VIRTUOSO_USER, VIRTUOSO_PASSWORD = "dba", "dba"
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running SPARQL server: where to query, update and load it, and as whom."""
+
+    name: str
+    query_url: str
+    update_url: str
+    graph_store_url: str | None
+    user: str | None = None
+    password: str | None = None
+
+    def environ(self) -> dict[str, str]:
+        """The environment ``publisher load`` reads credentials from."""
+        env = {}
+        if self.user:
+            env["PUBLISHER_STORE_USER"] = self.user
+        if self.password:
+            env["PUBLISHER_STORE_PASSWORD"] = self.password
+        return env
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float, log: Path) -> None:
+    """Poll ``url`` until it answers (any HTTP status), or fail with the server's log."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}:\n{_tail(log)}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()  # noqa: S310 (loopback test URL)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {seconds} s:\n{_tail(log)}")
+
+
+def _tail(log: Path) -> str:
+    try:
+        return log.read_text(errors="replace")[-3000:]
+    except OSError:
+        return "(no log)"
+
+
+def stop(process: subprocess.Popen[bytes], grace: float = 10) -> None:
+    """SIGTERM, then SIGKILL after ``grace`` seconds; only this process."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=grace)
+
+
+def oxigraph_binary() -> str:
+    """``oxigraph`` from the running interpreter's environment (``.venv/bin`` in CI)."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("oxigraph")
+    if not found:
+        raise RuntimeError("the oxigraph server CLI is missing: pip install oxigraph")
+    return found
+
+
+@contextlib.contextmanager
+def oxigraph(timeout_s: int = 10) -> Iterator[Server]:
+    """Oxigraph server with an on-disk store in a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="oxigraph-") as folder:
+        port = free_port()
+        log = Path(folder) / "server.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(  # noqa: S603
+                [
+                    oxigraph_binary(),
+                    "serve",
+                    "--location",
+                    str(Path(folder) / "db"),
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--timeout-s",
+                    str(timeout_s),
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_for(f"{base}/query?query=ASK%7B%7D", process, 30, log)
+            yield Server("oxigraph", f"{base}/query", f"{base}/update", f"{base}/store")
+        finally:
+            stop(process)
+
+
+def virtuoso_config(folder: Path, sql_port: int, http_port: int) -> Path:
+    """A copy of Debian's virtuoso.ini with its files, ports and limits for one test run."""
+    ini = configparser.ConfigParser(strict=False, interpolation=None, inline_comment_prefixes=";")
+    ini.optionxform = str  # type: ignore[assignment,method-assign]
+    ini.read(VIRTUOSO_INI)
+    for section, stem in (("Database", "virtuoso"), ("TempDatabase", "virtuoso-temp")):
+        ini[section]["DatabaseFile"] = str(folder / f"{stem}.db")
+        ini[section]["TransactionFile"] = str(folder / f"{stem}.trx")
+    ini["Database"]["ErrorLogFile"] = str(folder / "virtuoso.log")
+    ini["Database"]["LockFile"] = str(folder / "virtuoso.lck")
+    ini["Database"]["xa_persistent_file"] = str(folder / "virtuoso.pxa")
+    ini["Parameters"]["ServerPort"] = f"127.0.0.1:{sql_port}"
+    ini["Parameters"]["DirsAllowed"] = f"., {folder}"
+    ini["Parameters"]["NumberOfBuffers"] = "10000"
+    ini["Parameters"]["MaxDirtyBuffers"] = "6000"
+    ini["Parameters"]["MaxSortedTopRows"] = "1000000"  # ORDER BY ... LIMIT 50000 (sitemap)
+    ini["HTTPServer"]["ServerPort"] = f"127.0.0.1:{http_port}"
+    ini["HTTPServer"]["ServerRoot"] = str(folder)
+    ini["SPARQL"]["ResultSetMaxRows"] = "1000000"
+    ini["SPARQL"]["MaxQueryExecutionTime"] = "10"
+    ini["URIQA"]["DefaultHost"] = f"127.0.0.1:{http_port}"
+    path = folder / "virtuoso.ini"
+    with path.open("w") as out:
+        ini.write(out)
+    return path
+
+
+@contextlib.contextmanager
+def virtuoso() -> Iterator[Server]:
+    """OpenLink Virtuoso 7 (Debian's ``virtuoso-opensource``) on a fresh temporary database.
+
+    Reads are open on ``/sparql``; writes go through the digest-authenticated
+    ``/sparql-auth`` and ``/sparql-graph-crud-auth`` as ``dba``.
+    """
+    binary = shutil.which("virtuoso-t")
+    if not binary:
+        raise RuntimeError("virtuoso-t is missing: apt-get install virtuoso-opensource")
+    with tempfile.TemporaryDirectory(prefix="virtuoso-") as name:
+        folder = Path(name)
+        http_port = free_port()
+        config = virtuoso_config(folder, free_port(), http_port)
+        log = folder / "virtuoso.log"
+        with (folder / "stdout.log").open("wb") as out:
+            process = subprocess.Popen(  # noqa: S603
+                [binary, "+foreground", "+configfile", str(config)],
+                cwd=folder,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "HOME": str(folder)},
+            )
+        try:
+            base = f"http://127.0.0.1:{http_port}"
+            wait_for(f"{base}/sparql?query=ASK%7B%7D", process, 90, log)
+            yield Server(
+                "virtuoso",
+                f"{base}/sparql",
+                f"{base}/sparql-auth",
+                f"{base}/sparql-graph-crud-auth",
+                VIRTUOSO_USER,
+                VIRTUOSO_PASSWORD,
+            )
+        finally:
+            stop(process, grace=30)
+
+
+@contextlib.contextmanager
+def nginx(site_conf: Path) -> Iterator[str]:
+    """Debian's nginx in the foreground, one process, serving ``site_conf``; yields its URL.
+
+    ``site_conf`` is an http-level include (``publisher export`` writes one) whose
+    ``listen`` line tells this helper where to wait for it.
+    """
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        raise RuntimeError("nginx is missing: apt-get install nginx")
+    listen = next(
+        line.split()[1].rstrip(";")
+        for line in site_conf.read_text().splitlines()
+        if line.strip().startswith("listen ")
+    )
+    with tempfile.TemporaryDirectory(prefix="nginx-") as name:
+        folder = Path(name)
+        temp_paths = "\n".join(
+            f"    {kind}_temp_path {folder / kind};"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        config = folder / "nginx.conf"
+        config.write_text(
+            "daemon off;\nmaster_process off;\n"
+            f"pid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\n"
+            "events { worker_connections 64; }\n"
+            f"http {{\n    access_log off;\n{temp_paths}\n    include {site_conf.resolve()};\n}}\n"
+        )
+        log = folder / "error.log"
+        with (folder / "stdout.log").open("wb") as out:
+            process = subprocess.Popen(  # noqa: S603
+                [binary, "-c", str(config), "-p", str(folder)], stdout=out, stderr=subprocess.STDOUT
+            )
+        try:
+            url = f"http://{listen}" if ":" in listen else f"http://127.0.0.1:{listen}"
+            wait_for(url + "/", process, 20, log)
+            yield url
+        finally:
+            stop(process)
