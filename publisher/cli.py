@@ -80,6 +80,9 @@ def validate(
 @click.option("--store", help="'embedded' (default) or a remote SPARQL query endpoint URL.")
 @click.option("--no-validate", is_flag=True, help="Serve data even if it fails SHACL.")
 @click.option("--debug", is_flag=True, help="Flask's development server, with reloading.")
+@click.option(
+    "--access-log", is_flag=True, help="Log every request (costs time on small requests)."
+)
 def serve(
     paths: tuple[Path, ...],
     host: str,
@@ -89,6 +92,7 @@ def serve(
     store: str | None,
     no_validate: bool,
     debug: bool,
+    access_log: bool,
 ) -> None:
     """Serve the graph over HTTP: linked-data pages, RDF and SPARQL.
 
@@ -123,7 +127,7 @@ def serve(
         return
     from publisher.server import run_gunicorn
 
-    run_gunicorn(app, host=host, port=port, workers=workers)
+    run_gunicorn(app, host=host, port=port, workers=workers, access_log=access_log)
 
 
 def default_base_url(host: str, port: int) -> str:

@@ -49,15 +49,19 @@ def reload_publication(app: Flask) -> None:
         log.info("reloaded: serving version %s", publication.version)
 
 
-def run_gunicorn(app: Flask, host: str, port: int, workers: int) -> None:
-    """Serve ``app`` with ``workers`` processes sharing the loaded store (copy-on-write)."""
+def run_gunicorn(app: Flask, host: str, port: int, workers: int, access_log: bool = False) -> None:
+    """Serve ``app`` with ``workers`` processes sharing the loaded store (copy-on-write).
+
+    The access log is off unless asked for: writing a line per request is a
+    measurable share of a small SPARQL request's cost.
+    """
     _Gunicorn(
         app,
         {
             "bind": f"{host}:{port}",
             "workers": max(1, workers),
             "preload_app": True,
-            "accesslog": "-",
+            "accesslog": "-" if access_log else None,
             "timeout": 60,
         },
     ).run()
