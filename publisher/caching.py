@@ -29,4 +29,5 @@ def register(app: Flask, version: object) -> None:
             digest = hashlib.sha256(response.get_data())
             digest.update(str(version()).encode())  # type: ignore[operator]
             response.set_etag(digest.hexdigest()[:32])
-        return response.make_conditional(request)
+        response.make_conditional(request)  # updates the response in place
+        return response

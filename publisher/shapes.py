@@ -81,7 +81,7 @@ class Report:
 
 
 def _label(graph: rdflib.Graph, node: rdflib.term.Node) -> str | None:
-    labels = {}
+    labels: dict[str, str] = {}
     for prop in (SKOS.prefLabel, RDFS.label, _SCHEMA_NAME):
         for value in graph.objects(node, prop):
             if isinstance(value, rdflib.Literal):
@@ -89,7 +89,7 @@ def _label(graph: rdflib.Graph, node: rdflib.term.Node) -> str | None:
     for lang in ("en", "fr", ""):
         if lang in labels:
             return labels[lang]
-    return next(iter(labels.values()), None)
+    return next(iter(labels.values()), None)  # no English or French label
 
 
 def _text(node: rdflib.term.Node | None) -> str | None:

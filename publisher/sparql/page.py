@@ -101,7 +101,7 @@ def _term_cell(term: ox.NamedNode | ox.BlankNode | ox.Literal, base_url: str) ->
 def table_from_ntriples(body: bytes, base_url: str) -> Table:
     """A subject / predicate / object table from a CONSTRUCT or DESCRIBE answer."""
     rows = tuple(
-        tuple(_term_cell(t, base_url) for t in (q.subject, q.predicate, q.object))  # type: ignore[arg-type]
+        tuple(_term_cell(t, base_url) for t in (q.subject, q.predicate, q.object))
         for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
     )
     return Table(("subject", "predicate", "object"), rows)

@@ -9,9 +9,6 @@ time and row limits and writes the bytes itself.
 
 from __future__ import annotations
 
-import functools
-import inspect
-
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
@@ -98,31 +95,17 @@ def _run(pub: Publication, asked: protocol.QueryRequest, fmt: Format) -> bytes:
     cached = ANSWERS.get(key)
     if cached is not None:
         return Results.of(*cached)
-    limits = {
-        "timeout": settings.query_timeout,
-        "max_rows": settings.max_result_rows,
-        "base_iri": settings.base_url,
-    }
-    accepted = _keywords(type(pub.store))
     body = pub.store.sparql(
         asked.query or "",
         fmt,
         asked.default_graphs,
         asked.named_graphs,
-        **{k: v for k, v in limits.items() if k in accepted},  # type: ignore[arg-type]
+        timeout=settings.query_timeout,
+        max_rows=settings.max_result_rows,
+        base_iri=settings.base_url,
     )
     ANSWERS.put(key, body, getattr(body, "cut_at", None))
     return body
-
-
-@functools.cache
-def _keywords(backend: type) -> frozenset[str]:
-    """The limits a backend's ``sparql`` takes: older backends get only what they know
-    (their own settings, such as an HTTP timeout, then bound the query)."""
-    parameters = inspect.signature(backend.sparql).parameters.values()
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
-        return frozenset({"timeout", "max_rows", "base_iri"})
-    return frozenset(p.name for p in parameters)
 
 
 def _prefers_html(accept: str | None, token: str | None) -> bool:
