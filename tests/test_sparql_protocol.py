@@ -438,34 +438,6 @@ def test_relative_iris_resolve_against_the_base_url(web: FlaskClient, base: str)
     assert "Var Imagerie Médicale – Fréjus" in names
 
 
-def test_a_backend_without_the_limit_keywords_still_answers(sparql_settings: Settings) -> None:
-    """A backend written to the first Store protocol (no timeout/max_rows/base_iri)."""
-    app = create_app(sparql_settings)
-    store = app.extensions["publisher"].store
-
-    class PlainStore:
-        def sparql(self, query, result_format, default_graphs=(), named_graphs=()):  # type: ignore[no-untyped-def]
-            return store.sparql(query, result_format, default_graphs, named_graphs)
-
-        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
-            return getattr(store, name)
-
-    app.extensions["publisher"].store = PlainStore()
-    calls = []
-    plain = app.extensions["publisher"].store
-    original = plain.sparql
-
-    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(kwargs)
-        return original(*args, **kwargs)
-
-    plain.sparql = counted
-    query = "ASK { ?s ?p ?o } # through a backend of the first protocol"
-    answer = app.test_client().get("/sparql", query_string={"query": query})
-    assert answer.status_code == 200 and b"true" in answer.data
-    assert calls == [{}]
-
-
 def test_description_states_federation_only_with_an_allow_list(sparql_settings: Settings) -> None:
     def features(settings: Settings) -> set[rdflib.term.Node]:
         answer = create_app(settings).test_client().get("/sparql?format=ttl")

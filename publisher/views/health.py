@@ -24,6 +24,7 @@ def _quads(current: Publication) -> int:
 @bp.get("/healthz")
 def healthz() -> Response:
     current = publication()
+    current.store.ask("ASK {}")  # a store that went away answers 502, not "ok"
     response = jsonify(
         status="ok",
         version=current.version,
