@@ -186,7 +186,8 @@ def build(
     for concept in sorted(concepts(data)):
         scheme = data.value(concept, SKOS.inScheme)
         title = label(data, scheme, lang) if scheme is not None else None
-        matches = [o for p in (SKOS.exactMatch, SKOS.closeMatch) for o in data.objects(concept, p)]
+        alignments = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch)
+        matches = [o for p in alignments for o in data.objects(concept, p)]
         types = [t for t in data.objects(concept, RDF.type) if str(t).startswith(ns)]
         sections[title or "Concepts"].append(
             TermDoc(

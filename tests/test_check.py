@@ -25,6 +25,16 @@ def test_issue_7_the_repository_passes_check() -> None:
     assert report["ok"] and report["errors"] == 0
 
 
+def test_the_only_warnings_left_are_the_search_engine_ones() -> None:
+    """Definitions, schema.org counterparts and prefixes are complete; what stays is honest:
+    the source page gives no address, telephone, coordinates or web address for the centres."""
+    code, output = run("--format", "json")
+    findings = json.loads(output)["findings"]
+    assert findings and all(
+        f["rule"] == "shacl" and "shapes#Seo" in f["message"] for f in findings
+    ), [f for f in findings if f["rule"] != "shacl" or "shapes#Seo" not in f["message"]]
+
+
 def test_every_broken_file_is_reported_with_its_line(tmp_path: Path) -> None:
     (tmp_path / "a.ttl").write_text("@prefix s: <http://s#> .\ns:a s:b s:c .\ns:x s:y .\n")
     (tmp_path / "b.ttl").write_text('<http://a> <http://b> "unterminated .\n')

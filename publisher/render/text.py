@@ -190,6 +190,7 @@ TERMS: dict[str, tuple[str, str]] = {
     _SKOS + "narrower": ("terme spécifique", "narrower"),
     _SKOS + "exactMatch": ("correspondance exacte", "exact match"),
     _SKOS + "closeMatch": ("correspondance proche", "close match"),
+    _SKOS + "broadMatch": ("correspondance plus générale", "broader match"),
     _SKOS + "Concept": ("concept", "concept"),
     _SKOS + "ConceptScheme": ("schéma de concepts", "concept scheme"),
     _RDFS + "label": ("libellé", "label"),
