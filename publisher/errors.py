@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+from html import escape
+from http import HTTPStatus
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from publisher.negotiation import NotAcceptable
+from publisher.formats import HTML, Format
+from publisher.negotiation import NotAcceptable, negotiate
 from publisher.sources import SourceError
 from publisher.store.base import (
     QueryRefused,
@@ -32,16 +35,60 @@ STATUSES: tuple[tuple[type[Exception], int], ...] = (
 )
 
 
+#: What an error body can be written in; plain text first, for ``*/*`` and tools.
+ERROR_FORMATS: tuple[Format, ...] = (
+    Format("txt", "text/plain", "txt"),
+    HTML,
+    Format("json", "application/json", "json"),
+)
+
+
+def error_media_type(accept: str | None) -> str:
+    """Plain text, HTML for browsers, JSON for JSON clients (any ``+json`` type too).
+
+    >>> error_media_type("text/html,application/xhtml+xml,*/*;q=0.8")
+    'text/html'
+    >>> error_media_type("application/sparql-results+json")
+    'application/json'
+    >>> error_media_type(None)
+    'text/plain'
+    """
+    try:
+        return negotiate(accept, ERROR_FORMATS).media_type
+    except NotAcceptable:
+        return "application/json" if accept and "json" in accept else "text/plain"
+
+
+def render_error(status: int, message: str, media_type: str) -> str:
+    """The error body in ``media_type``; the message is escaped in HTML."""
+    if media_type == "application/json":
+        return json.dumps({"status": status, "error": message}, ensure_ascii=False)
+    if media_type == "text/html":
+        title = f"{status} {_phrase(status)}"
+        return (
+            f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>'
+            '<link rel="stylesheet" href="/static/style.css"></head>'
+            f"<body><main><h1>{title}</h1><p>{escape(message)}</p>"
+            '<p><a href="/">Accueil · Home</a></p></main></body></html>\n'
+        )
+    return message + "\n"
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
 def error_response(status: int, message: str) -> Response:
-    """A plain-text error, or JSON when the client prefers it."""
-    accept = request.headers.get("Accept", "") if request else ""
-    if "json" in accept and "html" not in accept:
-        body = json.dumps({"status": status, "error": message}, ensure_ascii=False)
-        response = Response(body, status=status, mimetype="application/json")
-    else:
-        response = Response(message + "\n", status=status, mimetype="text/plain")
+    """The error in the format the client prefers, never cached, open to every origin."""
+    media_type = error_media_type(request.headers.get("Accept") if request else None)
+    response = Response(render_error(status, message, media_type), status=status)
+    response.mimetype = media_type
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Vary"] = "Accept"
     return response
 
 

@@ -37,3 +37,13 @@ def test_get_carries_etag_cache_control_cors_and_answers_304() -> None:
     again = client.get("/healthz", headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert client.get("/healthz", headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_browsers_get_an_html_error_page_with_the_message_escaped() -> None:
+    response = mini_client().get(
+        "/no/<script>", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    )
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    body = response.get_data(as_text=True)
+    assert "<h1>404 Not Found</h1>" in body and "<script>" not in body
