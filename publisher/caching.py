@@ -11,6 +11,16 @@ import hashlib
 from flask import Flask, Response, request
 
 DEFAULT_CACHE_CONTROL = "public, max-age=300"
+#: Request headers that can turn a 200 into a 304, 412 or 206. Without any of them
+#: werkzeug's ``make_conditional`` would only add a ``Date`` (the server sends one).
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_RANGE",
+    "HTTP_RANGE",
+)
 
 
 def register(app: Flask, version: object) -> None:
@@ -29,5 +39,6 @@ def register(app: Flask, version: object) -> None:
             digest = hashlib.sha256(response.get_data())
             digest.update(str(version()).encode())  # type: ignore[operator]
             response.set_etag(digest.hexdigest()[:32])
-        response.make_conditional(request)  # updates the response in place
+        if any(name in request.environ for name in CONDITIONAL_HEADERS):
+            response.make_conditional(request)  # updates the response in place
         return response

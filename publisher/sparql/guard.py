@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from publisher.store.base import QueryRefused
@@ -49,12 +50,15 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+#: The keywords :func:`inspect` acts on; every other word is passed over.
+_KEYWORDS = frozenset({"BASE", "PREFIX", "SERVICE", "FROM", *FORMS, *UPDATE_WORDS})
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A tuple, not a dataclass: a query has dozens and each request reads them all."""
+
     kind: str
     text: str
 
@@ -86,6 +90,8 @@ def unescape_codepoints(query: str) -> str:
         except ValueError:  # beyond U+10FFFF: leave it for the parser to reject
             return match.group(0)
 
+    if "\\u" not in query and "\\U" not in query:  # the common case: nothing to scan for
+        return query
     return _CODEPOINT.sub(replace, query)
 
 
@@ -117,7 +123,11 @@ def inspect(
     default_graphs: list[str] = []
     named_graphs: list[str] = []
     for index, token in enumerate(found):
-        word = token.text.upper() if token.kind == "word" else None
+        if token.kind != "word":
+            continue
+        word = token.text.upper()
+        if word not in _KEYWORDS:
+            continue
         following = found[index + 1 : index + 4]
         if word == "BASE" and following and following[0].kind == "iri":
             base = _resolve(following[0], base, prefixes)
