@@ -81,9 +81,15 @@ class LiveServer(str):
 
 
 @contextmanager
-def running_server(*extra: str, workers: int = 2, host: str = "127.0.0.1") -> Iterator[LiveServer]:
+def running_server(
+    *extra: str,
+    workers: int = 2,
+    host: str = "127.0.0.1",
+    environ: dict[str, str] | None = None,
+) -> Iterator[LiveServer]:
     """``publisher serve`` as a real process on a free port (``extra``: paths and
-    flags); yields its URL once ``/healthz`` answers, and always stops it."""
+    flags; ``environ``: extra ``PUBLISHER_*`` settings); yields its URL once
+    ``/healthz`` answers, and always stops it."""
     import os
     import subprocess
     import sys
@@ -94,7 +100,7 @@ def running_server(*extra: str, workers: int = 2, host: str = "127.0.0.1") -> It
     port = free_port()
     args = [sys.executable, "-m", "publisher", "serve", "--host", host, "--port", str(port)]
     args += ["--workers", str(workers), *(a.replace("{port}", str(port)) for a in extra)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, **(environ or {}), "PYTHONPATH": str(ROOT)}
     log = tempfile.TemporaryFile()  # not a pipe: access logs must never block the server
     process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = LiveServer(f"http://{host}:{port}/")

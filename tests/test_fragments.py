@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -21,7 +17,7 @@ from hypothesis import strategies as st
 
 from publisher import Settings
 from publisher.publication import Publication
-from tests.conftest import BASE
+from tests.conftest import BASE, running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 COMUNICA = ROOT / "tests" / "clients" / "node_modules" / ".bin" / "comunica-sparql"
@@ -249,44 +245,11 @@ SELECT ?modality ?alt ?statistic ?name WHERE {{
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory):
-    """``python -m publisher serve`` on a free loopback port, stopped afterwards."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}/"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    command = [sys.executable, "-m", "publisher", "serve", "--port", str(port), "--workers", "1"]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
-    try:
-        deadline = time.monotonic() + 60
-        while not _answers(f"{base}healthz"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(log.read_text(errors="replace"))
-            time.sleep(0.3)
+def live_server() -> Iterator[str]:
+    """``python -m publisher serve`` (one worker) on a free loopback port, stopped afterwards."""
+    with running_server(workers=1) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as answer:
-            return bool(answer.status == 200)
-    except OSError:
-        return False
 
 
 def _rows(bindings: list[dict]) -> set[frozenset]:

@@ -6,10 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -25,6 +22,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
 
 from publisher import Settings, create_app
+from tests.conftest import running_server
 
 pytestmark = pytest.mark.network
 
@@ -39,48 +37,12 @@ PATHOLOGICAL = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """``publisher serve`` of the shipped graph under gunicorn (2 workers) with a short
     time limit; its base URL."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PUBLISHER_QUERY_TIMEOUT": str(TIME_LIMIT),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "publisher", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "healthz", timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.2)
+    with running_server(environ={"PUBLISHER_QUERY_TIMEOUT": str(TIME_LIMIT)}) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def get(url: str, timeout: float = 30, **params: str) -> tuple[int, bytes, float]:
