@@ -11,7 +11,6 @@ import click
 from publisher.config import Settings
 from publisher.shapes import validate_dataset
 from publisher.sources import SourceError, load
-from publisher.store.base import StoreError
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
@@ -99,7 +98,7 @@ def serve(
     Refuses to start when the data fails SHACL, printing the report.
     """
     from publisher.app import create_app
-    from publisher.publication import ValidationFailed
+    from publisher.exits import refusing_bad_data
 
     settings = _settings(
         paths,
@@ -107,20 +106,10 @@ def serve(
         store=store,
         validate=False if no_validate else None,
     )
-    try:
+    with refusing_bad_data(
+        "Not serving: fix the data, or pass --no-validate for third-party data."
+    ):
         app = create_app(settings)
-    except SourceError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
-    except ValidationFailed as failure:
-        click.echo(failure.report.to_text(), err=True)
-        click.echo(
-            "Not serving: fix the data, or pass --no-validate for third-party data.", err=True
-        )
-        sys.exit(1)
-    except StoreError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(3)
     click.echo(f"Serving {settings.base_url} (store: {settings.store})", err=True)
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from publisher.config import Settings
-from publisher.sources import SourceError
-from publisher.store.base import StoreError
 
 
 @click.command("export")
@@ -36,26 +33,16 @@ def export_command(
     query services stay on a running server.
     """
     from publisher.app import create_app
+    from publisher.exits import refusing_bad_data
     from publisher.export import export_site
     from publisher.nginx import site_config
-    from publisher.publication import ValidationFailed
 
     changes: dict[str, object] = {"base_url": base_url, "store": store}
     if paths:
         changes["data_paths"] = paths
     settings = Settings.from_env().with_changes(**changes)
-    try:
+    with refusing_bad_data("Not exporting: fix the data first."):
         app = create_app(settings)
-    except SourceError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
-    except ValidationFailed as failure:
-        click.echo(failure.report.to_text(), err=True)
-        click.echo("Not exporting: fix the data first.", err=True)
-        sys.exit(1)
-    except StoreError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(3)
     out.mkdir(parents=True, exist_ok=True)
     result = export_site(app, out)
     (out / "nginx.conf").write_text(site_config(out, listen, server_name), encoding="utf-8")

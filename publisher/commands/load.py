@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from publisher.config import Settings
-from publisher.sources import SourceError
 from publisher.store.base import StoreError
 from publisher.store.loader import DEFAULT_BATCH, Loader
 from publisher.store.remote import (
@@ -57,7 +56,8 @@ def load_command(
 
     Exits 1 when the data fails SHACL, 2 on unreadable files, 3 when the store fails.
     """
-    from publisher.publication import ValidationFailed, prepare
+    from publisher.exits import refusing_bad_data
+    from publisher.publication import prepare
 
     changes: dict[str, object] = {"base_url": base_url}
     if paths:
@@ -65,15 +65,8 @@ def load_command(
     if no_validate:
         changes["validate"] = False
     settings = Settings.from_env().with_changes(**changes)
-    try:
+    with refusing_bad_data("Not loading: fix the data, or pass --no-validate."):
         dataset, report = prepare(settings)
-    except SourceError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
-    except ValidationFailed as failure:
-        click.echo(failure.report.to_text(), err=True)
-        click.echo("Not loading: fix the data, or pass --no-validate.", err=True)
-        sys.exit(1)
     if report is not None:
         click.echo(f"SHACL: the data conforms ({len(dataset.sources)} files).", err=True)
     try:
