@@ -117,7 +117,7 @@ def test_generic_shapes_same_report(tmp_path: Path) -> None:
     messages = {r.message for r in fast.results}
     assert f"{EX}e has no back link" in messages
     assert f"{EX}b is linked from {EX}a" in messages
-    assert {"needs ex:q", "points at a node with ex:q", "inner: no label"} <= messages
+    assert {"needs ex:q", "points at a node with ex:q", "outer: inner fails"} <= messages
 
 
 def test_plan_takes_only_what_it_can_run_exactly() -> None:
