@@ -6,11 +6,13 @@ import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from publisher.config import PROJECT_ROOT, Settings
 from publisher.shapes import Report, validate_dataset
 from publisher.sources import Dataset, load
 from publisher.store import Store, open_store
+from publisher.validation_cache import ValidationCache, default_folder
 
 PROJECT_SHAPES = (PROJECT_ROOT / "shapes",)
 #: How often a worker serving a remote store asks it whether a load swapped new data in.
@@ -35,10 +37,19 @@ def prepare(settings: Settings) -> tuple[Dataset, Report | None]:
     if not settings.validate:
         return dataset, None
     shapes_dir = PROJECT_SHAPES if all(p.exists() for p in PROJECT_SHAPES) else ()
-    report = validate_dataset(dataset, fallback_shapes=shapes_dir)
+    report = validate_dataset(dataset, fallback_shapes=shapes_dir, cache=validation_cache(settings))
     if not report.passes():
         raise ValidationFailed(report)
     return dataset, report
+
+
+def validation_cache(settings: Settings) -> ValidationCache | None:
+    """Where validation results are kept between runs (None when turned off)."""
+    if settings.validation_cache.strip().lower() == "off":
+        return None
+    return ValidationCache(
+        Path(settings.validation_cache) if settings.validation_cache else default_folder()
+    )
 
 
 @dataclass

@@ -25,7 +25,7 @@ ENGINE = f"pyshacl-turbo {version('pyshacl-turbo')}"
 def validate(data_ntriples: bytes, shapes: rdflib.Graph) -> tuple[bool, list[ox.Triple]]:
     """Check ``data_ntriples`` against ``shapes`` (no inference, SHACL-SPARQL on,
     warnings allowed); the conformance flag and the report's triples."""
-    program = pyshacl_turbo.compile_shapes(shapes, advanced=True)
+    program = pyshacl_turbo.compile_shapes(shapes, advanced=True)  # type: ignore[no-untyped-call]
     text = data_ntriples.decode("utf-8")
     native = getattr(program, "_native", None)
     try:

@@ -73,9 +73,7 @@ class Plan:
 
     core: rdflib.Graph
     constraints: list[Constraint] = field(default_factory=list)
-    targets: dict[rdflib.term.Node, list[tuple[str, dict[str, str]]]] = field(
-        default_factory=dict
-    )
+    targets: dict[rdflib.term.Node, list[tuple[str, dict[str, str]]]] = field(default_factory=dict)
 
     @property
     def steps(self) -> int:
@@ -121,9 +119,7 @@ def plan(shapes: rdflib.Graph) -> Plan:
             select = shapes.value(target, SH.select)
             if select is None or _deactivated(shapes, target):
                 continue  # a custom target type: the core engine keeps it
-            result.targets.setdefault(shape, []).append(
-                (str(select), prefixes_of(shapes, target))
-            )
+            result.targets.setdefault(shape, []).append((str(select), prefixes_of(shapes, target)))
             core.remove((shape, SH.target, target))
         if not _top_level_node_shape(shapes, shape):
             continue
@@ -134,7 +130,9 @@ def plan(shapes: rdflib.Graph) -> Plan:
             query = str(selects[0])
             if re.search(r"[?$](shapesGraph|PATH)\b", query):
                 continue  # needs the shapes graph or a path: the core engine keeps it
-            messages = tuple(m for m in shapes.objects(node, SH.message) if isinstance(m, rdflib.Literal))
+            messages = tuple(
+                m for m in shapes.objects(node, SH.message) if isinstance(m, rdflib.Literal)
+            )
             result.constraints.append(
                 Constraint(
                     shape=shape,
@@ -260,7 +258,9 @@ def _evaluate(
     seen: set[tuple[object, ...]] = set()
     failed: set[object] = set()
     for row in rows:
-        this = row["this"]
+        this = row.get("this")
+        if this is None:  # a solution that names no focus node maps to no result
+            continue
         if row.get("failure") is not None:  # pyshacl: one result per focus node
             if this in failed:
                 continue
@@ -295,7 +295,9 @@ def _result(
     )
 
 
-def _format(message: rdflib.Literal, bound: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> rdflib.Literal:
+def _format(
+    message: rdflib.Literal, bound: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
+) -> rdflib.Literal:
     """``{?var}`` and ``{$var}`` in a message replaced by the solution's values (as pyshacl)."""
     text = str(message)
     if "{" not in text:
@@ -305,7 +307,9 @@ def _format(message: rdflib.Literal, bound: dict[str, ox.NamedNode | ox.BlankNod
     return rdflib.Literal(text, lang=message.language, datatype=message.datatype)
 
 
-def _shape_binding(query: str, shape: rdflib.term.Node) -> dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal]:
+def _shape_binding(
+    query: str, shape: rdflib.term.Node
+) -> dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal]:
     if re.search(r"[?$]currentShape\b", query) and isinstance(shape, rdflib.URIRef):
         return {ox.Variable("currentShape"): ox.NamedNode(str(shape))}
     return {}
@@ -321,7 +325,7 @@ def _select(
     solutions = store.query(
         query,
         prefixes=prefixes,
-        default_graph=list(graphs),  # type: ignore[arg-type]
+        default_graph=list(graphs),
         substitutions=substitutions or None,  # type: ignore[arg-type]
     )
     assert isinstance(solutions, ox.QuerySolutions)

@@ -192,36 +192,61 @@ def _sorted(results: Iterable[Result]) -> tuple[Result, ...]:
     return tuple(
         sorted(
             results,
-            key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.source_shape, r.focus_node, r.path or ""),
+            key=lambda r: (
+                SEVERITY_ORDER.get(r.severity, 9),
+                r.source_shape,
+                r.focus_node,
+                r.path or "",
+            ),
         )
     )
+
+
+_P = {
+    name: str(SH[name])
+    for name in (
+        "conforms",
+        "result",
+        "focusNode",
+        "resultSeverity",
+        "resultMessage",
+        "value",
+        "sourceShape",
+        "resultPath",
+        "alternativePath",
+        "inversePath",
+    )
+} | {"first": str(RDF.first), "rest": str(RDF.rest), "nil": str(RDF.nil)}
 
 
 class _Index:
     """A report's triples by subject, for reading results without rdflib."""
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
-        self.by_subject: dict[object, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]]] = {}
+        self.by_subject: dict[
+            object, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]]
+        ] = {}
         for t in triples:
             self.by_subject.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(
                 t.object  # type: ignore[arg-type]
             )
 
-    def all(self, node: object, predicate: rdflib.URIRef) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
-        return self.by_subject.get(node, {}).get(str(predicate), [])
+    def all(self, node: object, name: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+        """The values of ``node``'s property ``name`` (a key of ``_P``)."""
+        return self.by_subject.get(node, {}).get(_P[name], [])
 
-    def one(self, node: object, predicate: rdflib.URIRef) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
-        values = self.all(node, predicate)
+    def one(self, node: object, name: str) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+        values = self.all(node, name)
         return values[0] if values else None
 
     def items(self, head: object) -> list[object]:
         found: list[object] = []
-        while head is not None and str(getattr(head, "value", "")) != str(RDF.nil):
-            first = self.one(head, RDF.first)
+        while isinstance(head, ox.BlankNode):
+            first = self.one(head, "first")
             if first is None:
                 break
             found.append(first)
-            head = self.one(head, RDF.rest)
+            head = self.one(head, "rest")
         return found
 
     def path_text(self, path: object) -> str | None:
@@ -229,13 +254,13 @@ class _Index:
         if path is None:
             return None
         if isinstance(path, ox.BlankNode):
-            alternatives = self.one(path, SH.alternativePath)
+            alternatives = self.one(path, "alternativePath")
             if alternatives is not None:
                 return " | ".join(_ox_text(i) for i in self.items(alternatives))
-            inverse = self.one(path, SH.inversePath)
+            inverse = self.one(path, "inversePath")
             if inverse is not None:
                 return f"^{_ox_text(inverse)}"
-            if self.one(path, RDF.first) is not None:
+            if self.one(path, "first") is not None:
                 return " / ".join(_ox_text(i) for i in self.items(path))
         return _ox_text(path)
 
@@ -267,19 +292,19 @@ def _results_of(triples: list[ox.Triple], label: Callable[[object], str | None])
     """The top-level results of a report given as triples."""
     index = _Index(triples)
     found = []
-    for report in [t.subject for t in triples if t.predicate.value == str(SH.conforms)]:
-        for node in index.all(report, SH.result):
-            focus = index.one(node, SH.focusNode)
-            severity = index.one(node, SH.resultSeverity)
-            messages = [m.value for m in index.all(node, SH.resultMessage)]
-            value = index.one(node, SH.value)
-            shape = index.one(node, SH.sourceShape)
+    for report in [t.subject for t in triples if t.predicate.value == _P["conforms"]]:
+        for node in index.all(report, "result"):
+            focus = index.one(node, "focusNode")
+            severity = index.one(node, "resultSeverity")
+            messages = [m.value for m in index.all(node, "resultMessage")]
+            value = index.one(node, "value")
+            shape = index.one(node, "sourceShape")
             found.append(
                 Result(
                     severity=severity.value.rsplit("#", 1)[-1] if severity else "Violation",
                     focus_node=_ox_text(focus) if focus is not None else "",
                     focus_label=label(focus) if focus is not None else None,
-                    path=index.path_text(index.one(node, SH.resultPath)),
+                    path=index.path_text(index.one(node, "resultPath")),
                     value=_ox_text(value) if value is not None else None,
                     message="; ".join(sorted(messages)) or "constraint not met",
                     source_shape=_ox_text(shape) if shape is not None else "",
@@ -353,21 +378,32 @@ def _merge(triples: list[ox.Triple], found: Sequence[object]) -> list[ox.Triple]
             add.append((iri(SH.value), _to_ox(result.value)))
         add.extend((iri(SH.resultMessage), _to_ox(m)) for m in result.messages)
         triples.append(ox.Triple(report, iri(SH.result), node))
-        triples.extend(ox.Triple(node, p, o) for p, o in add)  # type: ignore[arg-type]
+        triples.extend(ox.Triple(node, p, o) for p, o in add)
     return triples
 
 
 def _set_conforms(triples: list[ox.Triple], conforms: bool) -> None:
     for i, t in enumerate(triples):
         if t.predicate.value == str(SH.conforms):
-            triples[i] = ox.Triple(t.subject, t.predicate, ox.Literal(str(conforms).lower(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")))
+            triples[i] = ox.Triple(
+                t.subject,
+                t.predicate,
+                ox.Literal(
+                    str(conforms).lower(),
+                    datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
+                ),
+            )
 
 
-def shapes_of(dataset: Dataset, fallback_shapes: Sequence[Path] = ()) -> tuple[rdflib.Graph, tuple[Path, ...]]:
+def shapes_of(
+    dataset: Dataset, fallback_shapes: Sequence[Path] = ()
+) -> tuple[rdflib.Graph, tuple[Path, ...]]:
     """The shapes a dataset is validated against, and the fallback files if they were used."""
     shapes = dataset.rdflib_graph("shapes")
     if not len(shapes) and fallback_shapes:
-        return load(fallback_shapes, dataset.base_url).rdflib_graph("shapes"), tuple(fallback_shapes)
+        return load(fallback_shapes, dataset.base_url).rdflib_graph("shapes"), tuple(
+            fallback_shapes
+        )
     return shapes, ()
 
 
@@ -388,7 +424,9 @@ def validate_dataset(
     if cache is not None and key is not None:
         cached = cache.get(key)
         if cached is not None:
-            progress.current().note("SHACL: unchanged files, validation result taken from the cache")
+            progress.current().note(
+                "SHACL: unchanged files, validation result taken from the cache"
+            )
             return cached
     graphs = dataset.graph_names("ontology", "data")
     report = validate_store(dataset.store(), graphs, shapes)

@@ -98,8 +98,8 @@ ex:Targeted a sh:NodeShape ;
 ex:Outer a sh:NodeShape ; sh:targetClass ex:Other ;
     sh:property [ sh:path ex:p ; sh:node ex:Inner ; sh:message "outer: inner fails" ] .
 ex:Inner a sh:NodeShape ;
-    sh:sparql [ sh:prefixes ex:prefixes ; sh:message "inner: no label" ;
-        sh:select "SELECT $this WHERE {{ FILTER NOT EXISTS {{ $this <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}" ] .
+    sh:sparql [ sh:prefixes ex:prefixes ; sh:message "inner: no name" ;
+        sh:select "SELECT $this WHERE {{ FILTER NOT EXISTS {{ $this ex:name ?name }} }}" ] .
 ex:PathShape a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:p ;
     sh:sparql [ sh:prefixes ex:prefixes ; sh:message "self loop via path" ;
         sh:select "SELECT $this ?value WHERE {{ $this $PATH ?value . ?value $PATH $this }}" ] .
