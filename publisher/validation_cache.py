@@ -2,8 +2,9 @@
 
 A restart or a SIGHUP with unchanged files should not pay for SHACL again.
 The key hashes every file's bytes with its role and name, the base URL (IRIs
-resolve against it), the fallback shapes and the engines' versions, so any
-change to data, shapes or engines misses the cache. A dataset built without
+resolve against it), the fallback shapes, the engines' versions and the source
+of our own validator modules, so any change to data, shapes or engines misses
+the cache. A dataset built without
 files (a remote store's snapshot) is keyed by its N-Quads instead.
 
 Each entry is two files: ``KEY.json`` (conformance and results, read on a hit)
@@ -30,10 +31,16 @@ FORMAT = "1"
 KEEP = 8
 
 
+#: Our own modules that turn shapes and data into a report: editing them is a new engine.
+VALIDATOR_MODULES = ("shapes.py", "shacl_sparql.py", "shacl_core.py", "validation_cache.py")
+
+
 def engines() -> str:
-    """Every component whose version can change a report."""
-    names = ("radiology-publisher", "pyshacl-turbo", "pyoxigraph", "pyshacl", "rdflib")
-    return ";".join(f"{name}={version(name)}" for name in names)
+    """Every component whose version can change a report, our validator's code included."""
+    names = ("pyshacl-turbo", "pyoxigraph", "pyshacl", "rdflib")
+    here = Path(__file__).parent
+    code = hashlib.sha256(b"".join((here / m).read_bytes() for m in VALIDATOR_MODULES))
+    return ";".join([*(f"{name}={version(name)}" for name in names), code.hexdigest()])
 
 
 def default_folder() -> Path:
