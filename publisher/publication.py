@@ -119,4 +119,18 @@ class Publication:
 
 
 def _digest(dataset: Dataset) -> str:
-    return hashlib.sha256(dataset.nquads).hexdigest()[:16]
+    """The data version: a hash of the files read (or of the quads, without files).
+
+    Hashing the files' bytes costs a fraction of a second at a million triples,
+    where dumping the store to N-Quads to hash them would cost seconds and the
+    N-Quads text's memory in every process.
+    """
+    if not dataset.sources:
+        return hashlib.sha256(dataset.nquads).hexdigest()[:16]
+    digest = hashlib.sha256(dataset.base_url.encode())
+    for source in dataset.sources:
+        digest.update(f"\n{source.role}\n{source.path}\n".encode())
+        with source.path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:16]

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib
-from pyshacl import validate as pyshacl_validate
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
@@ -160,6 +159,8 @@ def path_text(report: rdflib.Graph, path: rdflib.term.Node | None) -> str | None
 
 def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> Report:
     """Validate ``data`` against ``shapes`` (no inference; SHACL-SPARQL enabled)."""
+    from pyshacl import validate as pyshacl_validate  # half a second to import: only here
+
     conforms, report_graph, _ = pyshacl_validate(
         data,
         shacl_graph=shapes,
@@ -432,4 +433,6 @@ def validate_dataset(
     report = validate_store(dataset.store(), graphs, shapes)
     if cache is not None and key is not None:
         cache.put(key, report)
+        # The cached copy reads the report's triples from disk only when asked.
+        report = cache.get(key) or report
     return report
