@@ -59,10 +59,12 @@ class LineProgress(Progress):
         started = time.monotonic()
         count = _count(0, total, unit)
         self._write(f"{name}: {count}" if count else f"{name}...")
+        lock = threading.Lock()
 
         def step(amount: int) -> None:
             nonlocal done
-            done += amount
+            with lock:
+                done += amount
 
         yield step
         took = time.monotonic() - started

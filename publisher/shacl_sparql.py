@@ -40,6 +40,14 @@ from publisher.sources import to_rdflib
 _SHAPE_REFERENCES = (SH.node, SH.property, SH.qualifiedValueShape, SH["not"], RDF.first)
 _SPARQL_CONSTRAINT = rdflib.URIRef(SH.SPARQLConstraintComponent)
 _TRUE = rdflib.Literal(True)
+#: What a shape may say that constrains nothing (anything else may be a constraint parameter).
+_NOT_CONSTRAINTS = {RDF.type, RDFS.label, RDFS.comment} | {
+    SH[name]
+    for name in (
+        "name description message severity deactivated order group prefixes declare "
+        "target targetClass targetNode targetSubjectsOf targetObjectsOf"
+    ).split()
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,14 @@ class Plan:
     def steps(self) -> int:
         """How many queries the plan runs (for progress)."""
         return sum(len(t) for t in self.targets.values()) + len(self.constraints)
+
+    @property
+    def core_needs_targets(self) -> bool:
+        """Whether a shape with a SPARQL target keeps constraints for the core engine,
+        which must then wait for the target's nodes; otherwise both run at once."""
+        return any(
+            p not in _NOT_CONSTRAINTS for shape in self.targets for p in self.core.predicates(shape)
+        )
 
 
 def prefixes_of(shapes: rdflib.Graph, node: rdflib.term.Node) -> dict[str, str]:
@@ -189,10 +205,14 @@ def focus_nodes(
 
 
 def run_targets(
-    plan: Plan, store: ox.Store, graphs: list[ox.NamedNode], step: Callable[[int], None]
+    plan: Plan,
+    store: ox.Store,
+    graphs: list[ox.NamedNode],
+    step: Callable[[int], None],
+    into_core: bool = True,
 ) -> dict[rdflib.term.Node, list[ox.NamedNode | ox.BlankNode | ox.Literal]]:
-    """Run every SPARQL target; each selected node also becomes a ``sh:targetNode`` in
-    the core engine's copy, so the shape's core constraints see it too."""
+    """Run every SPARQL target; with ``into_core``, each selected node also becomes a
+    ``sh:targetNode`` in the core engine's copy, so the shape's core constraints see it."""
     selected: dict[rdflib.term.Node, list[ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
     for shape, queries in plan.targets.items():
         nodes = selected.setdefault(shape, [])
@@ -202,7 +222,7 @@ def run_targets(
                 if row["this"] is not None:
                     nodes.append(row["this"])
             step(1)
-        for node in nodes:
+        for node in nodes if into_core else ():
             plan.core.add((shape, SH.targetNode, to_rdflib(node)))
     return selected
 

@@ -129,6 +129,12 @@ def test_plan_takes_only_what_it_can_run_exactly() -> None:
     left = {str(s).rsplit("/", 1)[-1] for s in split.core.subjects(sh.sparql, None)}
     assert left == {"Inner", "PathShape", "Off"}
     assert not list(split.core.objects(None, sh.target))
+    assert split.core_needs_targets  # ex:Targeted keeps a property shape for the core engine
+
+
+def test_project_shapes_let_both_engines_run_at_once(all_shapes: rdflib.Graph) -> None:
+    split = plan(all_shapes)
+    assert split.targets and not split.core_needs_targets
 
 
 @pytest.mark.parametrize(
