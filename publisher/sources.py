@@ -127,8 +127,23 @@ class Dataset:
         with self._lock:
             if self._nquads is None:
                 assert self._store is not None
-                self._nquads = self._store.dump(format=ox.RdfFormat.N_QUADS) or b""
+                store = self._store
+                self._nquads = b"".join(
+                    ox.serialize(
+                        store.quads_for_pattern(None, None, None, graph),
+                        format=ox.RdfFormat.N_QUADS,
+                    )
+                    or b""
+                    for graph in self._dump_order()
+                )
             return self._nquads
+
+    def _dump_order(self) -> list[ox.NamedNode | ox.DefaultGraph]:
+        """Role graphs in the order their files were read, then any other graph."""
+        assert self._store is not None
+        names = list(dict.fromkeys(ox.NamedNode(s.graph_iri(self.base_url)) for s in self.sources))
+        others = [g for g in self._store.named_graphs() if g not in names]
+        return [*names, *others, ox.DefaultGraph()]  # type: ignore[list-item]
 
     def store(self) -> ox.Store:
         """The quads in an in-memory pyoxigraph store; treat it as read-only."""
