@@ -119,8 +119,13 @@ def serve(
         if debug:
             app.run(host=host, port=port, debug=True, use_reloader=False)
             return
+        import gc
+
         from publisher.server import run_gunicorn
 
+        # What the master built (store, report, search index) is read-only from here:
+        # out of the collector's reach, the workers do not copy its pages by touching it.
+        gc.freeze()
         run_gunicorn(app, host=host, port=port, workers=workers, access_log=access_log)
 
 
