@@ -107,3 +107,15 @@ def test_bar_fills_to_the_total() -> None:
     text = out.getvalue()
     assert "[" + "#" * progress.BAR_WIDTH + "] 4/4 steps" in text
     assert "\r\x1b[Kchecking shapes: done, 4/4 steps in " in text  # the bar is wiped first
+
+
+def test_serve_start_up_reports_progress(tmp_path: Path) -> None:
+    """Refused data stops serve after start-up, so its progress lines can be read."""
+    from tests.conftest import DATA
+
+    env = {"PUBLISHER_VALIDATION_CACHE": str(tmp_path / "cache")}
+    broken = str(DATA / "broken" / "nameless-centre.ttl")
+    result = CliRunner().invoke(cli, ["serve", str(MINI), broken], env=env)
+    assert result.exit_code == 1
+    assert "parsing files: done, 4/4 files in " in result.stderr
+    assert "checking shapes: done, " in result.stderr
