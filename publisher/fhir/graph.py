@@ -1,0 +1,253 @@
+"""Read what the FHIR view needs from the store, in the graph's own terms.
+
+Three things are read, each with one SPARQL query that works on every backend
+(plain joins and UNIONs, no FILTER inside OPTIONAL, see ``queries/describe.rq``):
+
+- the organisations (instances of ``rim:ImagingGroup``, ``rim:Network`` and
+  ``rim:ImagingCentre`` or their subclasses);
+- the statements that become FHIR links (:data:`LINKS`), whether the graph
+  asserts them as triples or only reifies them (``rdf:subject``/``rdf:predicate``/
+  ``rdf:object``), and how each is supported (:class:`Basis`);
+- names, labels, notes and ``skos:exactMatch`` identifiers of everything involved.
+
+How a statement is supported is decided here, once (:func:`Basis.status`), so the
+rule can follow the data: a *fact* is reified by a ``rim:Fact`` with a quote and
+rests on no other statement; an *inference* is reified by something that rests on
+other statements (any link from it to a node that is itself a reified statement);
+anything else the graph holds without such support is *unsupported*.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import rdflib
+
+from publisher.store.base import Store
+
+SCHEMA = "https://schema.org/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+OA = "http://www.w3.org/ns/oa#"
+
+#: Statements that become FHIR links, by the schema.org property that carries them.
+PARENT = SCHEMA + "parentOrganization"
+MEMBER_OF = SCHEMA + "memberOf"
+LOCATION = SCHEMA + "location"
+SPECIALTY = SCHEMA + "medicalSpecialty"
+LINKS = (PARENT, MEMBER_OF, LOCATION, SPECIALTY)
+#: Ontology classes (local names under ``{base}ontology#``) whose instances are organisations.
+ROLES = {"ImagingGroup": "group", "Network": "network", "ImagingCentre": "centre"}
+#: Properties read for every thing involved: names first, in order of preference.
+NAME = SCHEMA + "name"
+PREF_LABEL = SKOS + "prefLabel"
+LABEL = RDFS + "label"
+ALIASES = (SKOS + "altLabel", SCHEMA + "alternateName")
+NOTE = SKOS + "editorialNote"
+EXACT_MATCH = SKOS + "exactMatch"
+DESCRIBING = (NAME, PREF_LABEL, LABEL, *ALIASES, NOTE, EXACT_MATCH)
+
+Triple = tuple[str, str, str]
+
+
+@dataclass
+class Basis:
+    """How the graph supports one statement: the nodes reifying it and what they hold."""
+
+    statements: set[str] = field(default_factory=set)
+    facts: set[str] = field(default_factory=set)  # reified by a quoted rim:Fact
+    premised: set[str] = field(default_factory=set)  # resting on other statements
+    quoted: set[str] = field(default_factory=set)
+    quotes: set[str] = field(default_factory=set)
+    notes: set[str] = field(default_factory=set)
+    sources: set[str] = field(default_factory=set)
+    recorded: set[str] = field(default_factory=set)
+    agents: set[str] = field(default_factory=set)
+
+    @property
+    def status(self) -> str:
+        """``fact``, ``inference`` or ``unsupported`` (see the module docstring)."""
+        if self.facts - self.premised:
+            return "fact"
+        if self.premised:
+            return "inference"
+        return "unsupported"
+
+
+@dataclass
+class Thing:
+    """What the graph says to name and describe one IRI."""
+
+    iri: str
+    values: dict[str, list[rdflib.Literal]] = field(default_factory=lambda: defaultdict(list))
+    matches: list[str] = field(default_factory=list)
+
+    def literals(self, prop: str) -> list[rdflib.Literal]:
+        return self.values.get(prop, [])
+
+
+@dataclass
+class Directory:
+    """Everything the FHIR resources are made of."""
+
+    base_url: str
+    roles: dict[str, str]  # organisation IRI -> group | network | centre
+    statements: dict[Triple, Basis]
+    things: dict[str, Thing]
+    sources: dict[str, set[str]]  # organisation IRI -> documents of the facts naming it
+    documents: dict[str, Thing]  # source document IRI -> its names
+
+    def objects(self, subject: str, prop: str) -> list[str]:
+        """The objects of ``subject prop ?o``, asserted or reified, in IRI order."""
+        return sorted(o for s, p, o in self.statements if s == subject and p == prop)
+
+    def thing(self, iri: str) -> Thing:
+        return self.things.get(iri) or Thing(iri)
+
+
+def _org_pattern(base_url: str, var: str) -> str:
+    classes = " ".join(f"<{base_url}ontology#{name}>" for name in ROLES)
+    return f"{{ VALUES ?class {{ {classes} }} {var} a ?type . ?type <{RDFS}subClassOf>* ?class }}"
+
+
+def _iris(values: tuple[str, ...]) -> str:
+    return " ".join(f"<{v}>" for v in values)
+
+
+def read_roles(store: Store, base_url: str) -> dict[str, str]:
+    """Each organisation IRI and its role; a thing of two roles keeps the first of ROLES."""
+    classes = " ".join(f'(<{base_url}ontology#{n}> "{r}")' for n, r in ROLES.items())
+    rows = store.select(
+        f"SELECT DISTINCT ?thing ?role WHERE {{ VALUES (?class ?role) {{ {classes} }} "
+        f"?thing a ?type . ?type <{RDFS}subClassOf>* ?class FILTER(isIRI(?thing)) }}"
+    )
+    order = list(ROLES.values())
+    roles: dict[str, str] = {}
+    for row in sorted(rows, key=lambda r: order.index(str(r["role"]))):
+        roles.setdefault(str(row["thing"]), str(row["role"]))
+    return roles
+
+
+def read_statements(store: Store, base_url: str) -> dict[Triple, Basis]:
+    """Every LINKS statement (asserted or reified) with what supports it."""
+    links = _iris(LINKS)
+    statements: dict[Triple, Basis] = {}
+    for row in store.select(
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {links} }} "
+        f"{{ ?s ?p ?o }} UNION {{ ?r <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o }}"
+        " FILTER(isIRI(?s) && isIRI(?o)) }"
+    ):
+        statements[(str(row["s"]), str(row["p"]), str(row["o"]))] = Basis()
+    derived, generated = f"<{PROV}wasDerivedFrom>", f"<{PROV}wasGeneratedBy>"
+    document = f"<{base_url}ontology#SourceDocument>"
+    branches = (
+        '?r a ?value BIND("type" AS ?field)',
+        f'?r <{OA}hasSelector> ?selector . ?selector <{OA}exact> ?value BIND("quote" AS ?field)',
+        f'?r <{NOTE}> ?value BIND("note" AS ?field)',
+        f'?r ?link ?value . ?value <{RDF}subject> ?any BIND("premise" AS ?field)',
+        f'?r {derived} ?value . ?value a {document} BIND("source" AS ?field)',
+        f"?r ?link ?premise . ?premise <{RDF}subject> ?any . ?premise {derived} ?value ."
+        f' ?value a {document} BIND("source" AS ?field)',
+        f'?r <{PROV}generatedAtTime> ?value BIND("recorded" AS ?field)',
+        f"?r {generated} ?activity . ?activity <{PROV}endedAtTime> ?value"
+        ' BIND("recorded" AS ?field)',
+        f'?r <{PROV}wasAttributedTo> ?value BIND("agent" AS ?field)',
+        f"?r {generated} ?activity . ?activity <{PROV}wasAssociatedWith> ?value"
+        ' BIND("agent" AS ?field)',
+    )
+    union = " UNION ".join(f"{{ {branch} }}" for branch in branches)
+    rows = store.select(
+        f"SELECT DISTINCT ?r ?s ?p ?o ?field ?value WHERE {{ VALUES ?p {{ {links} }} "
+        f"?r <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o . {union} }}"
+    )
+    fact_class = f"{base_url}ontology#Fact"
+    typed: set[str] = set()
+    for row in rows:
+        key = (str(row["s"]), str(row["p"]), str(row["o"]))
+        basis = statements.setdefault(key, Basis())
+        node, kind, value = str(row["r"]), str(row["field"]), str(row["value"])
+        basis.statements.add(node)
+        if kind == "type":
+            if value == fact_class:
+                typed.add(node)
+        elif kind == "premise":
+            basis.premised.add(node)
+        else:
+            getattr(basis, _FIELDS[kind]).add(value)
+            if kind == "quote":
+                basis.quoted.add(node)
+    for basis in statements.values():
+        basis.facts = basis.quoted & typed
+    return statements
+
+
+_FIELDS = {
+    "quote": "quotes",
+    "note": "notes",
+    "source": "sources",
+    "recorded": "recorded",
+    "agent": "agents",
+}
+
+
+def read_things(store: Store, base_url: str) -> dict[str, Thing]:
+    """Names, labels, notes and exact matches of organisations, link targets and documents."""
+    links = _iris(LINKS)
+    document = f"<{base_url}ontology#SourceDocument>"
+    rows = store.select(
+        f"SELECT DISTINCT ?thing ?p ?value WHERE {{ VALUES ?p {{ {_iris(DESCRIBING)} }} "
+        f"{{ {_org_pattern(base_url, '?thing')} }}"
+        f" UNION {{ VALUES ?link {{ {links} }} ?x ?link ?thing }}"
+        f" UNION {{ VALUES ?link {{ {links} }} ?r <{RDF}predicate> ?link ; <{RDF}object> ?thing }}"
+        f" UNION {{ ?thing a {document} }}"
+        " ?thing ?p ?value FILTER(isIRI(?thing)) }"
+    )
+    things: dict[str, Thing] = {}
+    for row in rows:
+        iri, prop, value = str(row["thing"]), str(row["p"]), row["value"]
+        thing = things.setdefault(iri, Thing(iri))
+        if isinstance(value, rdflib.Literal):
+            thing.values[prop].append(value)
+        elif prop == EXACT_MATCH and isinstance(value, rdflib.URIRef):
+            thing.matches.append(str(value))
+    for thing in things.values():
+        thing.matches.sort()
+        for literals in thing.values.values():
+            literals.sort(key=lambda lit: (lit.language or "", str(lit)))
+    return things
+
+
+def read_sources(store: Store, base_url: str) -> dict[str, set[str]]:
+    """For each organisation, the source documents of the facts that name it."""
+    fact = f"<{base_url}ontology#Fact>"
+    document = f"<{base_url}ontology#SourceDocument>"
+    rows = store.select(
+        f"SELECT DISTINCT ?thing ?document WHERE {{ {_org_pattern(base_url, '?thing')}"
+        f" ?f a {fact} ; <{PROV}wasDerivedFrom> ?document . ?document a {document} ."
+        f" {{ ?f <{RDF}subject> ?thing }} UNION {{ ?f <{RDF}object> ?thing }} }}"
+    )
+    sources: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        sources[str(row["thing"])].add(str(row["document"]))
+    return dict(sources)
+
+
+def read_directory(store: Store, base_url: str) -> Directory:
+    """Everything the FHIR view is made of, in four queries (any backend)."""
+    things = read_things(store, base_url)
+    document = f"{base_url}ontology#SourceDocument"
+    documents = {
+        str(row["d"]): things.get(str(row["d"])) or Thing(str(row["d"]))
+        for row in store.select(f"SELECT DISTINCT ?d WHERE {{ ?d a <{document}> }}")
+    }
+    return Directory(
+        base_url=base_url,
+        roles=read_roles(store, base_url),
+        statements=read_statements(store, base_url),
+        things=things,
+        sources=read_sources(store, base_url),
+        documents=documents,
+    )
