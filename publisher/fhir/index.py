@@ -30,3 +30,13 @@ class ResourceCache:
                 self._resources = build_resources(read_directory(store, base_url))
                 self._version = version
             return self._resources
+
+
+def static_paths(store: Store, base_url: str) -> list[str]:
+    """The URLs a static export serves as files: metadata and every read (not search).
+
+    ``/fhir/metadata`` then ``/fhir/{type}/{id}`` for every resource.
+    """
+    built = build_resources(read_directory(store, base_url))
+    reads = [f"/fhir/{type_}/{id_}" for type_, found in built.items() for id_ in sorted(found)]
+    return ["/fhir/metadata", *reads]
