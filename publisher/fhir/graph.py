@@ -109,8 +109,10 @@ class Directory:
 
 
 def _org_pattern(base_url: str, var: str) -> str:
+    """Instances of the organisation classes, for the top level of a WHERE block
+    (Virtuoso 7.2 loses rows when this path sits inside a nested group or UNION)."""
     classes = " ".join(f"<{base_url}ontology#{name}>" for name in ROLES)
-    return f"{{ VALUES ?class {{ {classes} }} {var} a ?type . ?type <{RDFS}subClassOf>* ?class }}"
+    return f"VALUES ?class {{ {classes} }} {var} a ?type . ?type <{RDFS}subClassOf>* ?class ."
 
 
 def _iris(values: tuple[str, ...]) -> str:
@@ -197,22 +199,26 @@ def read_things(store: Store, base_url: str) -> dict[str, Thing]:
     """Names, labels, notes and exact matches of organisations, link targets and documents."""
     links = _iris(LINKS)
     document = f"<{base_url}ontology#SourceDocument>"
+    describing = f"VALUES ?p {{ {_iris(DESCRIBING)} }} ?thing ?p ?value FILTER(isIRI(?thing))"
     rows = store.select(
-        f"SELECT DISTINCT ?thing ?p ?value WHERE {{ VALUES ?p {{ {_iris(DESCRIBING)} }} "
-        f"{{ {_org_pattern(base_url, '?thing')} }}"
-        f" UNION {{ VALUES ?link {{ {links} }} ?x ?link ?thing }}"
+        f"SELECT DISTINCT ?thing ?p ?value WHERE {{ {_org_pattern(base_url, '?thing')} "
+        f"{describing} }}"
+    )
+    rows += store.select(
+        f"SELECT DISTINCT ?thing ?p ?value WHERE {{ "
+        f"{{ VALUES ?link {{ {links} }} ?x ?link ?thing }}"
         f" UNION {{ VALUES ?link {{ {links} }} ?r <{RDF}predicate> ?link ; <{RDF}object> ?thing }}"
-        f" UNION {{ ?thing a {document} }}"
-        " ?thing ?p ?value FILTER(isIRI(?thing)) }"
+        f" UNION {{ ?thing a {document} }} {describing} }}"
     )
     things: dict[str, Thing] = {}
     for row in rows:
         iri, prop, value = str(row["thing"]), str(row["p"]), row["value"]
         thing = things.setdefault(iri, Thing(iri))
-        if isinstance(value, rdflib.Literal):
+        if isinstance(value, rdflib.Literal) and value not in thing.values[prop]:
             thing.values[prop].append(value)
         elif prop == EXACT_MATCH and isinstance(value, rdflib.URIRef):
-            thing.matches.append(str(value))
+            if str(value) not in thing.matches:
+                thing.matches.append(str(value))
     for thing in things.values():
         thing.matches.sort()
         for literals in thing.values.values():
@@ -220,34 +226,37 @@ def read_things(store: Store, base_url: str) -> dict[str, Thing]:
     return things
 
 
-def read_sources(store: Store, base_url: str) -> dict[str, set[str]]:
+def read_sources(store: Store, base_url: str, roles: dict[str, str]) -> dict[str, set[str]]:
     """For each organisation, the source documents of the facts that name it."""
     fact = f"<{base_url}ontology#Fact>"
     document = f"<{base_url}ontology#SourceDocument>"
     rows = store.select(
-        f"SELECT DISTINCT ?thing ?document WHERE {{ {_org_pattern(base_url, '?thing')}"
+        f"SELECT DISTINCT ?thing ?document WHERE {{"
         f" ?f a {fact} ; <{PROV}wasDerivedFrom> ?document . ?document a {document} ."
-        f" {{ ?f <{RDF}subject> ?thing }} UNION {{ ?f <{RDF}object> ?thing }} }}"
+        f" {{ ?f <{RDF}subject> ?thing }} UNION {{ ?f <{RDF}object> ?thing }}"
+        " FILTER(isIRI(?thing)) }"
     )
     sources: dict[str, set[str]] = defaultdict(set)
     for row in rows:
-        sources[str(row["thing"])].add(str(row["document"]))
+        if str(row["thing"]) in roles:
+            sources[str(row["thing"])].add(str(row["document"]))
     return dict(sources)
 
 
 def read_directory(store: Store, base_url: str) -> Directory:
-    """Everything the FHIR view is made of, in four queries (any backend)."""
+    """Everything the FHIR view is made of, in six queries (any backend)."""
     things = read_things(store, base_url)
     document = f"{base_url}ontology#SourceDocument"
     documents = {
         str(row["d"]): things.get(str(row["d"])) or Thing(str(row["d"]))
         for row in store.select(f"SELECT DISTINCT ?d WHERE {{ ?d a <{document}> }}")
     }
+    roles = read_roles(store, base_url)
     return Directory(
         base_url=base_url,
-        roles=read_roles(store, base_url),
+        roles=roles,
         statements=read_statements(store, base_url),
         things=things,
-        sources=read_sources(store, base_url),
+        sources=read_sources(store, base_url, roles),
         documents=documents,
     )
