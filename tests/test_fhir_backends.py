@@ -48,7 +48,7 @@ def test_every_fhir_answer_is_the_same_on_a_remote_store(
         for kind in ("Organization", "Location", "HealthcareService")
         for entry in local.get(f"/fhir/{kind}?_count=100").get_json(force=True)["entry"]
     ]
-    assert len(reads) == 14
+    assert len(reads) >= 14
     for path in (*SEARCHES, *reads):
         ours, theirs = remote.get(path), local.get(path)
         assert ours.status_code == theirs.status_code, (name, path)

@@ -227,12 +227,11 @@ def read_things(store: Store, base_url: str) -> dict[str, Thing]:
 
 
 def read_sources(store: Store, base_url: str, roles: dict[str, str]) -> dict[str, set[str]]:
-    """For each organisation, the source documents of the facts that name it."""
-    fact = f"<{base_url}ontology#Fact>"
+    """For each organisation, the source documents of the reified statements naming it."""
     document = f"<{base_url}ontology#SourceDocument>"
     rows = store.select(
         f"SELECT DISTINCT ?thing ?document WHERE {{"
-        f" ?f a {fact} ; <{PROV}wasDerivedFrom> ?document . ?document a {document} ."
+        f" ?f <{PROV}wasDerivedFrom> ?document . ?document a {document} ."
         f" {{ ?f <{RDF}subject> ?thing }} UNION {{ ?f <{RDF}object> ?thing }}"
         " FILTER(isIRI(?thing)) }"
     )

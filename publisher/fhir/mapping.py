@@ -43,6 +43,10 @@ CODE_SYSTEMS = (
 TYPES = ("Organization", "Location", "HealthcareService", "Provenance")
 #: Which organisation links become ``Organization.partOf``, most specific first.
 PART_OF = (PARENT, MEMBER_OF)
+_HELD = {
+    "inference": "as an inference from other statements",
+    "unsupported": "without a quote or premises",
+}
 _ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 _INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
@@ -239,7 +243,7 @@ class Mapper:
         resource["name"] = pick_name(concept)
         if basis.status != "fact":
             resource["comment"] = (
-                f"The graph holds the statement behind this service as {basis.status}, "
+                f"The graph holds the statement behind this service {_HELD[basis.status]}, "
                 "not as a quoted fact; see the statement-basis extension."
             )
         return resource
