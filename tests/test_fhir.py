@@ -88,7 +88,10 @@ def ask(app: Flask, query: str) -> bool:
 def status(app: Flask, s: str, p: str, o: str) -> str:
     """How the graph supports ``s p o``, asked here without the publisher's queries."""
     reified = f"?r rdf:subject <{s}> ; rdf:predicate <{p}> ; rdf:object <{o}> ."
-    premise = "?r ?link ?premise . ?premise rdf:subject ?any ."
+    premise = (
+        "?r ?link ?premise . ?link rdfs:subPropertyOf* prov:wasDerivedFrom . "
+        "?premise rdf:subject ?any ."
+    )
     if ask(
         app,
         f"ASK {{ {reified} ?r a rim:Fact ; oa:hasSelector ?q FILTER NOT EXISTS {{ {premise} }} }}",
