@@ -120,6 +120,13 @@ class Mapper:
         self.base = directory.base_url
         self.ids = {iri: fhir_id(iri, self.base) for iri in directory.roles}
         self.used: dict[Triple, list[str]] = defaultdict(list)
+        self._names: dict[str, str] = {}
+
+    def name(self, iri: str) -> str:
+        """:func:`pick_name` of ``iri``, once per IRI (services repeat the same few)."""
+        if iri not in self._names:
+            self._names[iri] = pick_name(self.d.thing(iri))
+        return self._names[iri]
 
     def build(self) -> dict[str, dict[str, Resource]]:
         """``{type: {id: resource}}`` for every type in :data:`TYPES`."""
@@ -178,12 +185,12 @@ class Mapper:
         return resource
 
     def reference(self, kind: str, iri: str) -> Resource:
-        return {"reference": f"{kind}/{self.ids[iri]}", "display": pick_name(self.d.thing(iri))}
+        return {"reference": f"{kind}/{self.ids[iri]}", "display": self.name(iri)}
 
     def cities(self, iri: str, user: str) -> list[Resource]:
         found = []
         for town in self.d.objects(iri, LOCATION):
-            city = pick_name(self.d.thing(town))
+            city = self.name(town)
             basis = self.basis((iri, LOCATION, town), user)
             found.append({"extension": [basis], "city": city})
         return found
@@ -236,11 +243,11 @@ class Mapper:
         code: Resource = {"extension": [self.basis(triple, user)]}
         if coded := codings(concept):
             code["coding"] = coded
-        code["text"] = pick_name(concept)
+        code["text"] = self.name(specialty)
         resource["specialty"] = [code]
         if self.ids[provider] in locations:
             resource["location"] = [self.reference("Location", provider)]
-        resource["name"] = pick_name(concept)
+        resource["name"] = self.name(specialty)
         if basis.status != "fact":
             resource["comment"] = (
                 f"The graph holds the statement behind this service {_HELD[basis.status]}, "
