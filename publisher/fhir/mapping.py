@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from publisher.fhir.graph import (
@@ -70,7 +71,23 @@ def fhir_id(iri: str, base_url: str) -> str:
     candidate = local.replace("/", "-")
     if local and "." not in candidate and _ID.match(candidate):
         return candidate
-    return "x-" + hashlib.sha256(iri.encode()).hexdigest()[:20]
+    return digest_id(iri)
+
+
+def digest_id(*parts: str) -> str:
+    return "x-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+
+def unique_ids(iris: Iterable[str], base_url: str) -> dict[str, str]:
+    """:func:`fhir_id` of each IRI; IRIs whose ids would collide get digests instead.
+
+    >>> ids = unique_ids(["http://h/id/a-b/c", "http://h/id/a/b-c", "http://h/id/d/e"], "http://h/")
+    >>> sorted(ids.values())
+    ['d-e', 'x-8b2b4d72b08a6f8020e5', 'x-93728386bbd98b8ae317']
+    """
+    ids = {iri: fhir_id(iri, base_url) for iri in iris}
+    seen = Counter(ids.values())
+    return {iri: digest_id(iri) if seen[id_] > 1 else id_ for iri, id_ in ids.items()}
 
 
 def slug(iri: str) -> str:
@@ -118,9 +135,10 @@ class Mapper:
     def __init__(self, directory: Directory) -> None:
         self.d = directory
         self.base = directory.base_url
-        self.ids = {iri: fhir_id(iri, self.base) for iri in directory.roles}
+        self.ids = unique_ids(directory.roles, self.base)
         self.used: dict[Triple, list[str]] = defaultdict(list)
         self._names: dict[str, str] = {}
+        self.services: set[str] = set()
 
     def name(self, iri: str) -> str:
         """:func:`pick_name` of ``iri``, once per IRI (services repeat the same few)."""
@@ -139,7 +157,7 @@ class Mapper:
         for subject, prop, value in sorted(self.d.statements):
             if prop == SPECIALTY and subject in self.ids:
                 service = self.service((subject, prop, value), out["Location"])
-                out["HealthcareService"].setdefault(service["id"], service)
+                out["HealthcareService"][service["id"]] = service
         for triple in sorted(self.used):
             provenance = self.provenance(triple)
             if provenance:
@@ -233,8 +251,9 @@ class Mapper:
         provider, _, specialty = triple
         concept = self.d.thing(specialty)
         service_id = f"{self.ids[provider]}--{slug(specialty)}"
-        if not _ID.match(service_id):
-            service_id = "x-" + hashlib.sha256("|".join(triple).encode()).hexdigest()[:20]
+        if not _ID.match(service_id) or service_id in self.services:
+            service_id = digest_id(*triple)
+        self.services.add(service_id)
         user = f"HealthcareService/{service_id}"
         basis = self.d.statements[triple]
         resource: Resource = {"resourceType": "HealthcareService", "id": service_id}
