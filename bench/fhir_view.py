@@ -5,7 +5,7 @@ mapping in Python); requests then read and search them in memory. This prints,
 per graph size, the build time and the median time of each request through the
 app (Flask's test client, no network), so the two costs can be compared.
 
-    python bench/fhir.py --triples 10000 100000 --repeat 51
+    python bench/fhir_view.py --triples 10000 100000 --repeat 51
 """
 
 from __future__ import annotations
