@@ -1,7 +1,7 @@
 """Read what the FHIR view needs from the store, in the graph's own terms.
 
-Three things are read, each with one SPARQL query that works on every backend
-(plain joins and UNIONs, no FILTER inside OPTIONAL, see ``queries/describe.rq``):
+Three things are read, in six SPARQL queries that work on every backend (plain
+joins, UNIONs and one sub-select; no FILTER inside OPTIONAL, see ``queries/describe.rq``):
 
 - the organisations (instances of ``rim:ImagingGroup``, ``rim:Network`` and
   ``rim:ImagingCentre`` or their subclasses);
