@@ -13,6 +13,7 @@ import re
 
 import pytest
 import rdflib
+from flask.testing import FlaskClient
 from graph_support import BASE_URL, OA, SOURCE_PAGE, iri
 from rdflib.namespace import RDF, RDFS, SKOS
 
@@ -261,3 +262,18 @@ def test_centre_names_decision_is_written_in_the_data(knowledge_graph: rdflib.Gr
         note = " ".join(str(n) for n in knowledge_graph.objects(centre, SKOS.editorialNote))
         assert "no official name" in note and "schema:legalName" in note
         assert (centre, SCHEMA.legalName, None) not in knowledge_graph
+
+
+def test_pages_show_inferences_as_inferred_with_their_premises(client: FlaskClient) -> None:
+    html = client.get("/doc/centre/frejus?lang=en").get_data(as_text=True)
+    shown = re.findall(r'<p class="inference">(.*?)</p>', html, re.S)
+    assert len(shown) == 2  # its two specialties
+    for paragraph in shown:
+        assert "<strong>inferred</strong>" in paragraph and "distributive reading" in paragraph
+        assert (
+            'href="/doc/fact/centre-frejus-belongs-to-var-imagerie-medicale?lang=en"' in paragraph
+        )
+    french = client.get("/doc/aspect/diagnostic?lang=fr").get_data(as_text=True)
+    assert "<strong>déduit</strong>" in french and "peuvent être utilisées" in french
+    statistic = client.get("/doc/statistic/annual-radiology-acts?lang=en").get_data(as_text=True)
+    assert '<p class="observation"><strong>editorial observation</strong>' in statistic

@@ -43,11 +43,18 @@ class Link:
 
 @dataclass
 class Source:
-    """Where a fact comes from: the source document and the exact sentence."""
+    """Where a fact comes from: the source document and the exact sentence.
+
+    ``kind`` is ``inference`` for a statement the project inferred (shown with its
+    reasoning and premises) and ``observation`` for an editorial observation.
+    """
 
     document: Link
     quote: str | None
     facts: list[Link] = field(default_factory=list)
+    kind: str = "fact"
+    reasoning: str | None = None
+    premises: list[Link] = field(default_factory=list)
 
 
 @dataclass
@@ -173,6 +180,25 @@ def _facts(graph: Graph, iri: URIRef, role: URIRef) -> dict[tuple[Node, Node], l
     return found
 
 
+def _grounds(linker: Linker, record: Node) -> dict[str, object]:
+    """How a reified statement is grounded: quoted, inferred (with premises), or observed."""
+    rim = linker.base_url + "ontology#"
+    graph = linker.graph
+    if (record, RDF.type, URIRef(rim + "Inference")) in graph:
+        kind = "inference"
+    elif (record, RDF.type, URIRef(rim + "EditorialObservation")) in graph:
+        kind = "observation"
+    else:
+        return {}
+    reasoning = pick(list(graph.objects(record, URIRef(rim + "reasoning"))), linker.lang)
+    premises = sorted(graph.objects(record, URIRef(rim + "premise")), key=str)
+    return {
+        "kind": kind,
+        "reasoning": str(reasoning) if reasoning is not None else None,
+        "premises": [linker.link(p) for p in premises],
+    }
+
+
 def _row(
     linker: Linker,
     predicate: Link,
@@ -191,12 +217,20 @@ def _row(
             source = Source(
                 linker.link(document) if document is not None else Link("?"),
                 str(quote) if quote is not None else None,
+                **_grounds(linker, fact),
             )
             match = next(
                 (
                     i
                     for i, s in enumerate(row.sources)
-                    if (s.document, s.quote) == (source.document, source.quote)
+                    if (s.document, s.quote, s.kind, s.reasoning, s.premises)
+                    == (
+                        source.document,
+                        source.quote,
+                        source.kind,
+                        source.reasoning,
+                        source.premises,
+                    )
                 ),
                 None,
             )
