@@ -180,8 +180,9 @@ def _facts(graph: Graph, iri: URIRef, role: URIRef) -> dict[tuple[Node, Node], l
     return found
 
 
-def _grounds(linker: Linker, record: Node) -> dict[str, object]:
-    """How a reified statement is grounded: quoted, inferred (with premises), or observed."""
+def _grounds(linker: Linker, record: Node) -> tuple[str, str | None, list[Link]]:
+    """How a reified statement is grounded: quoted (``fact``), ``inference`` (with its
+    reasoning and premises) or editorial ``observation`` (with its reasoning)."""
     rim = linker.base_url + "ontology#"
     graph = linker.graph
     if (record, RDF.type, URIRef(rim + "Inference")) in graph:
@@ -189,14 +190,11 @@ def _grounds(linker: Linker, record: Node) -> dict[str, object]:
     elif (record, RDF.type, URIRef(rim + "EditorialObservation")) in graph:
         kind = "observation"
     else:
-        return {}
+        return "fact", None, []
     reasoning = pick(list(graph.objects(record, URIRef(rim + "reasoning"))), linker.lang)
     premises = sorted(graph.objects(record, URIRef(rim + "premise")), key=str)
-    return {
-        "kind": kind,
-        "reasoning": str(reasoning) if reasoning is not None else None,
-        "premises": [linker.link(p) for p in premises],
-    }
+    text = str(reasoning) if reasoning is not None else None
+    return kind, text, [linker.link(p) for p in premises]
 
 
 def _row(
@@ -217,7 +215,8 @@ def _row(
             source = Source(
                 linker.link(document) if document is not None else Link("?"),
                 str(quote) if quote is not None else None,
-                **_grounds(linker, fact),
+                [],
+                *_grounds(linker, fact),
             )
             match = next(
                 (
