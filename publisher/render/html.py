@@ -266,7 +266,8 @@ def resource_page(
             by_predicate[predicate].append(value)  # type: ignore[index]
     ordered = sorted(((p, linker.term(p)) for p in by_predicate), key=_sort_key)
     sources: list[Source] = []
-    rows, notes = [], []
+    rows: list[Row] = []
+    notes: list[Row] = []
     for p, text in ordered:
         row = _row(
             linker,
