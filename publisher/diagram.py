@@ -22,7 +22,7 @@ from publisher.lint import CLASS_TYPES, declared_terms, rim
 
 MAX_WIDTH = 900
 """The widest the diagram may be: ``main`` in style.css is 60rem less padding (912 px)."""
-FONT, LINE_H, PAD, MARGIN, GAP, V_GAP = 11, 14, 6, 8, 40, 16
+FONT, LINE_H, PAD, MARGIN, GAP, V_GAP = 11, 14, 6, 6, 32, 16
 CHAR_W = 0.62 * FONT
 """A safe average advance for sans-serif text (bold is wider: :data:`BOLD_W`)."""
 BOLD_W = 0.7 * FONT

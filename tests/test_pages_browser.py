@@ -8,6 +8,7 @@ laid-out page into the DOM; ``--dump-dom`` then returns the measurements.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import struct
@@ -35,11 +36,14 @@ addEventListener("load", () => {
     scrollWidth: document.documentElement.scrollWidth,
     clientWidth: document.documentElement.clientWidth,
     main: rect(document.querySelector("main")),
-    svg: rect(document.querySelector(".diagram svg")),
+    svg: document.querySelector(".diagram svg") && rect(document.querySelector(".diagram svg")),
+    h1: document.querySelector("main h1").textContent,
+    quotes: [...document.querySelectorAll("blockquote")].map((q) => q.textContent),
     texts,
   };
   const pre = document.createElement("pre");
   pre.id = "measured";
+  pre.hidden = true;
   pre.textContent = JSON.stringify(out);
   document.body.appendChild(pre);
 });
@@ -55,6 +59,19 @@ def measured_page(base: str, path: str, folder: Path) -> Path:
     target = folder / "page.html"
     target.write_text(page, encoding="utf-8")
     return target
+
+
+def measure(base: str, path: str, shot: Path) -> dict:
+    """Lay ``path`` out at WIDTH px: the measurements, and a screenshot saved to ``shot``."""
+    with tempfile.TemporaryDirectory() as folder:
+        page = measured_page(base, path, Path(folder))
+        dom = chromium("--dump-dom", f"--window-size={WIDTH},1000", page.as_uri())
+        found = re.search(r'<pre id="measured"[^>]*>(.*?)</pre>', dom, re.S)
+        assert found, "the measuring script did not run"
+        ARTIFACTS.mkdir(exist_ok=True)
+        chromium(f"--screenshot={shot}", f"--window-size={WIDTH},1400", page.as_uri())
+    assert png_size(shot)[0] == WIDTH and shot.stat().st_size > 20_000
+    return dict(json.loads(html.unescape(found.group(1))))
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -76,16 +93,8 @@ def overlap(a: list[float], b: list[float], slack: float = 0.5) -> bool:
 def test_issue_12_the_ontology_diagram_fits_1280_px_in_chromium(
     live_server: LiveServer, lang: str
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        page = measured_page(str(live_server), f"ontology?lang={lang}", Path(folder))
-        dom = chromium("--dump-dom", f"--window-size={WIDTH},1000", page.as_uri())
-        found = re.search(r'<pre id="measured">(.*?)</pre>', dom, re.S)
-        assert found, "the measuring script did not run"
-        m = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
-        ARTIFACTS.mkdir(exist_ok=True)
-        shot = ARTIFACTS / f"ontology-{lang}-{WIDTH}.png"
-        chromium(f"--screenshot={shot}", f"--window-size={WIDTH},1400", page.as_uri())
-    assert png_size(shot)[0] == WIDTH and shot.stat().st_size > 20_000
+    shot = ARTIFACTS / f"ontology-{lang}-{WIDTH}.png"
+    m = measure(str(live_server), f"ontology?lang={lang}", shot)
     assert WIDTH - 20 <= m["clientWidth"] <= WIDTH
     assert m["scrollWidth"] <= m["clientWidth"], "the page scrolls sideways"
     main_left, _, main_right, _ = m["main"]
@@ -100,3 +109,12 @@ def test_issue_12_the_ontology_diagram_fits_1280_px_in_chromium(
     for i, text in enumerate(texts):
         for other in texts[i + 1 :]:
             assert not overlap(text["at"], other["at"]), (text, other)
+
+
+@pytest.mark.browser
+@pytest.mark.network
+def test_issue_12_a_french_centre_page_in_chromium(live_server: LiveServer) -> None:
+    m = measure(str(live_server), "doc/centre/frejus?lang=fr", ARTIFACTS / "centre-fr-1280.png")
+    assert m["h1"].startswith("Centre d’imagerie")
+    assert len(m["quotes"]) == len(set(m["quotes"])) == 1
+    assert m["scrollWidth"] <= m["clientWidth"], "the page scrolls sideways"
