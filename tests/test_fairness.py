@@ -119,6 +119,9 @@ def test_zero_turns_a_limit_off() -> None:
         account, refusal = rules.admit_request(account)
         assert refusal is None
     assert rules.admit_query(account, SlotView(busy=99, mine=0, earliest_end=0.0), 0.0) is None
+    assert not limits(
+        client_requests=0.0, client_errors=0, client_query_time=0.0, query_slots=0, client_queries=0
+    ).enabled
 
 
 # -- the shared table ---------------------------------------------------------------------

@@ -131,6 +131,8 @@ def _exception(refusal: Refusal) -> HTTPException:
 
 def register(app: Flask, settings: Settings) -> None:
     """Install the hooks; the shared state is made here, before any fork."""
+    if not Limits.from_settings(settings).enabled:
+        return
     fairness = app.extensions[_KEY] = Fairness(settings)
     app.before_request(fairness.before)
     app.after_request(fairness.after)

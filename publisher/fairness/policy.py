@@ -102,6 +102,12 @@ class Limits:
             light=settings.query_timeout,
         )
 
+    @property
+    def enabled(self) -> bool:
+        """Whether any limit is on (with none, the app needs no hooks at all)."""
+        buckets = (self.requests, self.query_time, self.errors)
+        return any(b.enabled for b in buckets) or self.slots > 0 or self.per_client > 0
+
     def fresh(self, now: float) -> Account:
         """A client never seen (or forgotten): every bucket full."""
         return Account(
@@ -128,7 +134,13 @@ class Limits:
             if account.requests < 1:
                 wait = self.requests.wait(account.requests)
                 return account, Refusal(429, _retry(wait), "too many requests from you")
-            account = replace(account, requests=account.requests - 1)
+            account = Account(
+                account.updated,
+                account.requests - 1,
+                account.query_time,
+                account.errors,
+                account.usage,
+            )
         return account, None
 
     def admit_query(self, account: Account, slots: SlotView, now: float) -> Refusal | None:

@@ -114,6 +114,7 @@ class View:
     def __init__(self, table: SharedTable, handles: _Handles) -> None:
         self._table, self._h, self._map = table, handles, handles.map
         self._clients = _HEADER.size + table.slots * _SLOT.size
+        self._found: dict[bytes, int] = {}  # where each digest is, while the mutex is held
 
     # -- client accounts ---------------------------------------------------------------
 
@@ -129,6 +130,8 @@ class View:
         offset = self._find(digest)
         if offset is None:
             offset = min(self._candidates(digest), key=self._updated)
+            self._found = {d: o for d, o in self._found.items() if o != offset}
+            self._found[digest] = offset
         _CLIENT.pack_into(
             self._map,
             offset,
@@ -148,8 +151,12 @@ class View:
         ]
 
     def _find(self, digest: bytes) -> int | None:
+        found = self._found.get(digest)
+        if found is not None:
+            return found
         for offset in self._candidates(digest):
             if self._map[offset : offset + 16] == digest:
+                self._found[digest] = offset
                 return offset
         return None
 
