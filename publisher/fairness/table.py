@@ -73,10 +73,7 @@ class SharedTable:
 
     def __init__(self, slots: int, size: int, folder: Path | None = None) -> None:
         self.slots, self.size = slots, size
-        shm = Path("/dev/shm")
-        self.folder = Path(
-            tempfile.mkdtemp(prefix="publisher-fairness-", dir=shm if shm.is_dir() else None)
-        )
+        self.folder = _make_folder()
         total = _HEADER.size + slots * _SLOT.size + size * _CLIENT.size
         with open(self.folder / "state", "wb") as state:
             state.write(_HEADER.pack(_MAGIC, 0))
@@ -214,6 +211,14 @@ class View:
 
     def _slot(self, index: int) -> int:
         return _HEADER.size + index * _SLOT.size
+
+
+def _make_folder() -> Path:
+    """A private folder in memory (``/dev/shm``) if possible, else in the temporary folder."""
+    try:
+        return Path(tempfile.mkdtemp(prefix="publisher-fairness-", dir="/dev/shm"))
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix="publisher-fairness-"))
 
 
 def _forget(ref: weakref.ref[SharedTable]) -> None:
