@@ -295,7 +295,8 @@ def test_errors_per_minute_then_429_and_refusals_are_not_errors(make_app: MakeAp
     bad = [client.get("/sparql?query=SELEC").status_code for _ in range(3)]
     assert bad == [400, 400, 400]
     refused = client.get("/sparql?query=ASK{}", headers={"Accept": "application/json"})
-    assert refused.status_code == 429 and refused.headers["Retry-After"] == "20"
+    # 3 a minute: the next one in about 20 s (less if the three were slow to answer).
+    assert refused.status_code == 429 and 15 <= int(refused.headers["Retry-After"]) <= 20
     assert refused.get_json()["error"] == "too many failed requests from you"
     fine = {"REMOTE_ADDR": "192.0.2.9"}
     assert client.get("/sparql?query=ASK{}", environ_base=fine).status_code == 200
@@ -306,8 +307,8 @@ def test_query_time_is_charged_and_the_budget_answers_429(make_app: MakeApp) -> 
     client = app.test_client()
     assert client.post("/sparql", data={"query": HEAVY}).status_code == 503  # timed out
     refused = client.post("/sparql", data={"query": "ASK {}"})
-    # 0.2 s budget, ~0.5 s spent: ~0.3 s of debt at 0.1 s per second.
-    assert refused.status_code == 429 and 3 <= int(refused.headers["Retry-After"]) <= 5
+    # 0.2 s budget, 0.5 s or a little more spent: 0.3 s of debt or more, at 0.1 s a second.
+    assert refused.status_code == 429 and 3 <= int(refused.headers["Retry-After"]) <= 10
     assert "budget" in refused.get_data(as_text=True)
     assert client.get("/api/centres-by-modality?modality=mri").status_code == 429
     assert client.get("/search?q=irm").status_code == 200  # search evaluates no query
