@@ -96,6 +96,8 @@ def test_reserved_slot_goes_to_light_clients_only() -> None:
     refusal = rules.admit_query(heavy, last_free, 0.0)
     assert refusal is not None and refusal.status == 503
     assert rules.admit_query(heavy, SlotView(busy=2, mine=0, earliest_end=1.0), 0.0) is None
+    # One query that ran to the limit keeps a client heavy for a while, not a moment.
+    assert rules.admit_query(rules.advance(heavy, now=30.0), last_free, 30.0) is not None
     # Usage fades over a minute (e-folding): after two, the heavy client is light again.
     assert math.isclose(rules.advance(heavy, now=60.0).usage, 5.0 / math.e)
     assert rules.admit_query(rules.advance(heavy, now=120.0), last_free, 120.0) is None

@@ -56,6 +56,7 @@ class Fairness:
         self.clients = Identifier(settings.client_address_header)
         self.table = SharedTable(max(0, self.limits.slots), CLIENTS)
         self.now = clock
+        self.timeout = settings.query_timeout
 
     def _account(self, view: View, digest: bytes, now: float) -> Account:
         known = view.account(digest)
@@ -95,7 +96,7 @@ class Fairness:
             slots = SlotView(
                 busy=len(holders),
                 mine=sum(1 for holder, _ in holders if holder == digest),
-                earliest_end=min((start for _, start in holders), default=now) + self.limits.light,
+                earliest_end=min((start for _, start in holders), default=now) + self.timeout,
             )
             refusal = self.limits.admit_query(account, slots, now)
             held: Slot | None = None

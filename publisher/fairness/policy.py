@@ -13,6 +13,9 @@ from typing import Any
 
 #: Seconds over which a client's recent query time fades (e-folding time).
 USAGE_WINDOW = 60.0
+#: Recent query time, as a share of the time limit, from which a client is heavy:
+#: one query that ran to the limit keeps it heavy for about 40 s (60 s × ln 2).
+HEAVY_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ class Limits:
             slots=settings.query_slots,
             reserved=min(settings.query_slots_reserved, max(0, settings.query_slots - 1)),
             per_client=settings.client_queries,
-            light=settings.query_timeout,
+            light=settings.query_timeout * HEAVY_SHARE,
         )
 
     @property

@@ -59,10 +59,18 @@ class _Handles:
         self.map = mmap.mmap(self.state, 0)
         self.slots = [os.open(folder / f"slot-{i}", os.O_RDWR) for i in range(slots)]
 
+        self.closed = False
+
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         self.map.close()
         for fd in (self.state, *self.slots):
             os.close(fd)
+
+    def __del__(self) -> None:  # a table dropped (tests make many apps): no descriptor leaks
+        self.close()
 
 
 class SharedTable:
@@ -71,7 +79,7 @@ class SharedTable:
     Use :meth:`locked` for a consistent view; everything else is done through it.
     """
 
-    def __init__(self, slots: int, size: int, folder: Path | None = None) -> None:
+    def __init__(self, slots: int, size: int) -> None:
         self.slots, self.size = slots, size
         self.folder = _make_folder()
         total = _HEADER.size + slots * _SLOT.size + size * _CLIENT.size
