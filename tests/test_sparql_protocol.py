@@ -205,6 +205,39 @@ def test_format_parameter_wins_over_accept(web: FlaskClient, base: str) -> None:
         assert answer.mimetype == "text/tab-separated-values"
 
 
+@pytest.mark.parametrize(
+    ("accept", "token"),
+    [
+        ("text/n3", None),
+        ("text/rdf+n3", None),
+        ("application/n3", None),
+        ("application/sparql-results+json", "n3"),
+        ("", "text/n3"),
+    ],
+)
+def test_issue_12_n3_is_answered_with_turtle(
+    web: FlaskClient, base: str, accept: str, token: str | None
+) -> None:
+    params = {"query": construct_frejus(base), **({"format": token} if token else {})}
+    answer = web.get("/sparql", query_string=params, headers={"Accept": accept})
+    assert answer.status_code == 200 and answer.mimetype == "text/turtle"
+    graph = rdflib.Graph().parse(data=answer.get_data(as_text=True), format="n3")
+    assert (rdflib.URIRef(f"{base}id/centre/frejus"), None, None) in graph
+
+
+def test_format_may_be_a_list_of_media_types(web: FlaskClient, base: str) -> None:
+    """SPARQLWrapper repeats its Accept header as a ``format`` value for JSON-LD."""
+    answer = web.get(
+        "/sparql",
+        query_string=[
+            ("query", construct_frejus(base)),
+            ("format", "json-ld"),
+            ("format", "application/ld+json,application/x-json+ld"),
+        ],
+    )
+    assert answer.status_code == 200 and answer.mimetype == "application/ld+json"
+
+
 def test_graph_queries_default_to_turtle(web: FlaskClient, base: str) -> None:
     answer = web.get(
         "/sparql", query_string={"query": construct_frejus(base)}, headers={"Accept": "*/*"}

@@ -118,6 +118,7 @@ def _prefers_html(accept: str | None, token: str | None) -> bool:
 #: ``?format=`` names other endpoints (and SPARQLWrapper's ``format=``) use.
 FORMAT_ALIASES = {
     "turtle": "ttl",
+    "n3": "ttl",  # Turtle is valid N3
     "ntriples": "nt",
     "n-triples": "nt",
     "json-ld": "jsonld",
@@ -135,9 +136,9 @@ def _format_token(value: str | None, graph: bool = False) -> str | None:
     """``?format=`` as one of our tokens: a token, an alias or a media type."""
     if not value:
         return value
-    if "/" in value:
-        known = by_media_type(value)
-        return known.token if known else value
+    if "/" in value:  # a media type, or a list of them (SPARQLWrapper sends its Accept)
+        known = (by_media_type(item) for item in value.split(","))
+        return next((f.token for f in known if f is not None), value)
     value = value.lower()
     if graph and value in GRAPH_ALIASES:
         return GRAPH_ALIASES[value]
