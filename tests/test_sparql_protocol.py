@@ -480,3 +480,71 @@ def test_description_states_federation_only_with_an_allow_list(sparql_settings: 
     assert SD.BasicFederatedQuery not in features(sparql_settings)
     allowed = sparql_settings.with_changes(service_allowlist=("http://partner.example/sparql",))
     assert {SD.BasicFederatedQuery, SD.UnionDefaultGraph} <= features(allowed)
+
+
+# ---------------------------------------------------------------- issue 12: prefixes, errors
+
+
+def test_issue_12_service_description_and_page_list_the_predeclared_prefixes(
+    web: FlaskClient, base: str
+) -> None:
+    from publisher.sparql.prefixes import PREDECLARED, resolve
+
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    answer = web.get("/sparql", headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=answer.get_data(as_text=True), format="turtle")
+    declared = {
+        str(graph.value(d, sh.prefix)): str(graph.value(d, sh.namespace))
+        for d in graph.objects(None, sh.declare)
+    }
+    assert declared == dict(resolve(base))
+    assert declared["rim"] == f"{base}ontology#" and set(declared) == set(PREDECLARED)
+    assert {"rim", "schema", "skos", "rdfs", "rdf", "owl", "xsd", "prov", "oa"} <= set(declared)
+    assert {"dcterms", "void"} <= set(declared)
+    html = web.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    for prefix, namespace in declared.items():
+        assert f"<code>{prefix}:</code>" in html and namespace in html
+
+
+def test_issue_12_every_predeclared_prefix_is_usable(web: FlaskClient, base: str) -> None:
+    from publisher.sparql.prefixes import PREDECLARED
+
+    patterns = " UNION ".join(f"{{ ?s a {prefix}:X }}" for prefix in PREDECLARED)
+    answer = web.get("/sparql", query_string={"query": f"ASK {{ {patterns} }}"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    first = web.get(
+        "/sparql",
+        query_string={"query": "SELECT ?c WHERE { ?c a rim:ImagingCentre }"},
+        headers={"Accept": "text/csv"},
+    )
+    assert f"{base}id/centre/frejus" in first.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "SELECT ?c WHERE { ?c a rim:ImagingCentre ; foaf:name ?n }",
+            "SPARQL syntax error at line 1, column 44: the prefix foaf: is not declared",
+        ),
+        (
+            "SELECT * WHERE {\n  ?s ?p ?o .\n  ?s ?p }",
+            "SPARQL syntax error at line 3, column 10 (the end of the query): expected",
+        ),
+        (
+            "SELECT (COUNT(*) ?n) WHERE { ?s ?p ?o }",
+            "SPARQL syntax error at line 1, column 23 (at 'HERE { ?s ?p ?o }'): expected",
+        ),
+    ],
+)
+def test_issue_12_a_syntax_error_is_one_readable_line(
+    web: FlaskClient, query: str, expected: str
+) -> None:
+    answer = web.get("/sparql", query_string={"query": query})
+    message = answer.get_data(as_text=True).strip()
+    assert answer.status_code == 400
+    assert message.startswith(expected), message
+    assert "\n" not in message and "\\u{" not in message and "[_]" not in message
+    page = web.get("/sparql", query_string={"query": query}, headers={"Accept": "text/html"})
+    assert page.status_code == 400
+    assert expected.split(":")[0].split(" (")[0] in page.get_data(as_text=True)

@@ -20,7 +20,7 @@ from publisher.formats import HTML, RDF, RESULTS, Format, by_media_type, by_toke
 from publisher.negotiation import NotAcceptable, negotiate, negotiate_language
 from publisher.publication import Publication
 from publisher.sources import graph_iri
-from publisher.sparql import description, guard, page, protocol
+from publisher.sparql import description, guard, page, prefixes, protocol, syntax
 from publisher.sparql.cache import ResultCache
 from publisher.sparql.examples import EXAMPLES
 from publisher.store.base import QuerySyntaxError, StoreError
@@ -70,7 +70,7 @@ def endpoint() -> Response:
         )
         guard.check_graphs([*asked.default_graphs, *asked.named_graphs], local_graphs)
         if plan.form is None:
-            _raise_parser_message(asked.query)
+            _raise_parser_message(asked.query, settings.base_url)
     except StoreError as refusal:
         if _prefers_html(accept, token):
             return _page(pub, asked, None, refusal)
@@ -145,15 +145,16 @@ def _format_token(value: str | None, graph: bool = False) -> str | None:
     return FORMAT_ALIASES.get(value, value)
 
 
-def _raise_parser_message(query: str) -> None:
+def _raise_parser_message(query: str, base_url: str) -> None:
     """Parse a query of no known form on an empty store, for the parser's own message.
 
     Safe because the guard has already passed it: nothing in it can fetch.
     """
+    declared = prefixes.resolve(base_url)
     try:
-        ox.Store().query(query)
+        ox.Store().query(query, base_iri=base_url, prefixes=dict(declared))
     except SyntaxError as error:
-        raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+        raise QuerySyntaxError(syntax.readable(str(error), query, declared)) from None
     raise QuerySyntaxError("expected SELECT, CONSTRUCT, DESCRIBE or ASK")
 
 
@@ -223,6 +224,7 @@ def _page(
         cut_at=cut_at,
         downloads=downloads,
         descriptions=[f for f in GRAPH_FORMATS],
+        prefixes=prefixes.resolve(settings.base_url),
         settings=settings,
     )
     response = _vary(Response(html, status=status, mimetype="text/html"))
