@@ -83,7 +83,7 @@ def fragment() -> Response:
             data_bytes = ox.serialize(quads, format=oxformat)
         else:
             data_bytes = ox.serialize(quads, format=oxformat, prefixes=fragments.PREFIXES)
-        response = Response(data_bytes or b"", mimetype=fmt.media_type)
+        response = Response(data_bytes or b"", content_type=f"{fmt.media_type}; charset=utf-8")
     response.headers["Vary"] = "Accept, Accept-Language"
     return response
 

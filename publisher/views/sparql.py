@@ -62,7 +62,8 @@ def endpoint() -> Response:
         fmt = negotiate(accept, DESCRIPTION_FORMATS, token)
         if fmt is HTML:
             return _page(pub, None)
-        return _vary(Response(_description(pub, fmt), mimetype=fmt.media_type))
+        content_type = f"{fmt.media_type}; charset=utf-8"
+        return _vary(Response(_description(pub, fmt), content_type=content_type))
     local_graphs = {graph_iri(settings.base_url, source.role) for source in pub.dataset.sources}
     try:
         plan = guard.inspect(
@@ -80,7 +81,7 @@ def endpoint() -> Response:
     if fmt is HTML:
         return _page(pub, asked, plan)
     body = _run(pub, asked, fmt)
-    response = _vary(Response(body, mimetype=fmt.media_type))
+    response = _vary(Response(body, content_type=f"{fmt.media_type}; charset=utf-8"))
     cut_at = getattr(body, "cut_at", None)
     if cut_at is not None:
         response.headers[CUT_HEADER] = str(cut_at)
