@@ -181,6 +181,7 @@ class SearchIndex:
                     postings[word].add(entry.iri)
         self._postings = dict(postings)
         self._words = sorted(postings)
+        self._named: dict[tuple[str, ...], set[str]] | None = None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -295,7 +296,7 @@ class SearchIndex:
         namespace = f"{base_url}id/{kind}/"
         return sorted(iri for iri in self.entries if iri.startswith(namespace))
 
-    def resolve(self, value: str, candidates: list[str], language: str = "fr") -> list[str]:
+    def resolve(self, value: str, candidates: list[str]) -> list[str]:
         """The candidates ``value`` names, as a person writes it: the IRI, the slug or
         local name, or a label in French or English, in any case, with or without accents.
 
@@ -305,16 +306,22 @@ class SearchIndex:
         """
         if value in candidates:
             return [value]
-        wanted = fold(value)
-        if not wanted:
-            return []
-        found = []
-        for iri in candidates:
-            local = re.split(r"[/#]", iri)[-1]
-            labels = [*self.names.get(iri, []), self.label(iri, language)]
-            if fold(local) == wanted or any(label.words == wanted for label in labels):
-                found.append(iri)
-        return found
+        named = self.spellings().get(fold(value), _NONE)
+        return [iri for iri in candidates if iri in named]
+
+    def spellings(self) -> dict[tuple[str, ...], set[str]]:
+        """Folded local name or label → the IRIs it names (built with the index)."""
+        if self._named is None:
+            named: dict[tuple[str, ...], set[str]] = defaultdict(set)
+            types = {t for entry in self.entries.values() for t in entry.types}
+            for iri in {*self.names, *types}:
+                named[fold(re.split(r"[/#]", iri)[-1])].add(iri)
+                for label in self.names.get(iri, []):
+                    named[label.words].add(iri)
+                for language in LANGUAGE_INDEX:
+                    named[self.label(iri, language).words].add(iri)
+            self._named = dict(named)
+        return self._named
 
 
 def _top(counter: dict[str, int], chosen: frozenset[str] | set[str]) -> list[tuple[str, int]]:
@@ -392,7 +399,9 @@ def build(store: Store, base_url: str) -> SearchIndex:
             name = facet_of_kind.get(value[len(id_base) :].split("/", 1)[0])
             if name:
                 entry.facets[name].add(value)
-    return SearchIndex(entries, ordered)
+    index = SearchIndex(entries, ordered)
+    index.spellings()  # here, rather than in the first request that reads a facet value
+    return index
 
 
 def _dedupe(found: Iterable[tuple[int, Label]]) -> list[Label]:

@@ -102,7 +102,7 @@ def facet_iris(idx: SearchIndex, name: str, value: str, base_url: str, language:
         iri = term_iri(value, base_url)
         if iri in candidates:
             return [iri]
-    found = idx.resolve(value, candidates, language)
+    found = idx.resolve(value, candidates)
     if found:
         return found
     valid = choices(idx, name, base_url, language)
@@ -130,7 +130,7 @@ def thing_iri(idx: SearchIndex, name: str, kind: str, value: str, base_url: str,
     :raises BadRequest: nothing, or more than one thing, answers to ``value``.
     """
     candidates = idx.things(kind, base_url)
-    found = idx.resolve(value, candidates, lang)
+    found = idx.resolve(value, candidates)
     if len(found) == 1:
         return found[0]
     if found:
