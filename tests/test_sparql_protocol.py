@@ -362,7 +362,7 @@ def test_service_description_parses_as_rdf(
     service = next(graph.subjects(rdflib.RDF.type, SD.Service))
     assert graph.value(service, SD.endpoint) == rdflib.URIRef(f"{base}sparql")
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
-    assert len(set(graph.objects(service, SD.resultFormat))) == 10
+    assert len(set(graph.objects(service, SD.resultFormat))) == 11  # and N3, answered with Turtle
     names = {str(n) for n in graph.objects(None, SD.name)}
     assert f"{base}graph/data" in names
     sizes = [int(s) for s in graph.objects(None, VOID.triples)]

@@ -55,6 +55,7 @@ def describe_service(settings: Settings, store: Store) -> rdflib.Graph:
     add((service, SD.supportedLanguage, SD.SPARQL11Query))
     for fmt in (*RESULTS, *RDF_FORMATS):
         add((service, SD.resultFormat, FORMAT_IRIS[fmt.token]))
+    add((service, SD.resultFormat, FORMATS.N3))  # answered with Turtle, which is valid N3
     add((service, SD.feature, SD.UnionDefaultGraph))
     if settings.service_allowlist:
         add((service, SD.feature, SD.BasicFederatedQuery))
