@@ -232,6 +232,13 @@ def test_issue_12_type_accepts_a_term_or_a_label(graph_client: FlaskClient, spel
     assert all("rim:ImagingCentre" in item["type"] for item in document["items"])
 
 
+def test_issue_12_a_value_written_as_a_label_toggles_off(graph_client: FlaskClient) -> None:
+    document = search(graph_client, town="Fréjus", type="centre d'imagerie")
+    (chosen,) = [v for v in document["facets"]["town"] if v["value"] == f"{BASE}id/town/frejus"]
+    assert "town=" not in chosen["filter"]  # its link takes the town away again
+    assert "type=rim%3AImagingCentre" in document["view"]["first"]
+
+
 def test_issue_12_search_and_api_agree_on_centres_of_a_modality(graph_client: FlaskClient) -> None:
     """The facet follows the partner query's relation (publisher/relations.py)."""
     for modality in ("mri", "ct", "ultrasound", "radiography", "angiography"):

@@ -165,10 +165,10 @@ def parse_query(base_url: str, idx: SearchIndex) -> Query:
     for name in FACETS:
         values = [v.strip() for v in request.args.getlist(name) if v.strip()]
         if values:
-            query.raw_filters[name] = values
-            query.filters[name] = [
-                iri for v in values for iri in facet_iris(idx, name, v, base_url, query.language)
-            ]
+            iris = [i for v in values for i in facet_iris(idx, name, v, base_url, query.language)]
+            query.filters[name] = list(dict.fromkeys(iris))
+            # Links write each value as its slug (or term), so a chosen one toggles off.
+            query.raw_filters[name] = [short_value(name, i, base_url) for i in query.filters[name]]
     return query
 
 
