@@ -111,6 +111,9 @@ def serve(
     ):
         app = create_app(settings)
     click.echo(f"Serving {settings.base_url} (store: {settings.store})", err=True)
+    from publisher.store.sandbox import describe
+
+    click.echo(describe(settings.store), err=True)
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)
         return

@@ -57,8 +57,6 @@ def describe_service(settings: Settings, store: Store) -> rdflib.Graph:
         add((service, SD.resultFormat, FORMAT_IRIS[fmt.token]))
     add((service, SD.resultFormat, FORMATS.N3))  # answered with Turtle, which is valid N3
     add((service, SD.feature, SD.UnionDefaultGraph))
-    if settings.service_allowlist:
-        add((service, SD.feature, SD.BasicFederatedQuery))
     add((service, SD.defaultEntailmentRegime, ENTAILMENT_SIMPLE))
     add((service, DCTERMS.title, rdflib.Literal("Radiology knowledge graph", lang="en")))
     add((service, DCTERMS.title, rdflib.Literal("Graphe de la radiologie", lang="fr")))
