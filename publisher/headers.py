@@ -4,14 +4,15 @@ Browsers must not guess a type (``nosniff``); an HTML page runs no script and
 loads nothing from elsewhere (its Content-Security-Policy), which holds for the
 error pages and anything a view forgets. Werkzeug's own redirects (merged
 slashes, a missing trailing slash) are absolute URLs built from ``Host``; a
-forged ``Host`` would send the client elsewhere, so they become relative.
+forged ``Host`` would send the client elsewhere, so they become relative (the
+Location and the link in the body).
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, redirect, request
 
 #: The pages have no script; styles and images come from the site only.
 HTML_POLICY = (
@@ -50,5 +51,8 @@ def register(app: Flask) -> None:
             headers.setdefault("Content-Security-Policy", HTML_POLICY)
         location = headers.get("Location")
         if location and 300 <= response.status_code < 400:
-            headers["Location"] = relative_location(location, request.host)
+            relative = relative_location(location, request.host)
+            if relative != location:  # its body links the absolute URL too
+                response.set_data(redirect(relative, response.status_code).get_data())
+                headers["Location"] = relative
         return response
