@@ -106,9 +106,9 @@ async def _lifespan(receive: Receive, send: Send) -> None:
 
 async def _plain(send: Send, status: int, body: bytes) -> None:
     headers = [
-        (b"content-type", b"text/plain; charset=utf-8"),
-        (b"x-content-type-options", b"nosniff"),
-        (b"connection", b"close"),
+        (b"Content-Type", b"text/plain; charset=utf-8"),
+        (b"X-Content-Type-Options", b"nosniff"),
+        (b"Connection", b"close"),
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
@@ -178,7 +178,7 @@ def _call(app: WSGIApp, env: dict[str, Any]) -> tuple[Started, list[bytes], Iter
         started[:] = [
             (
                 int(status[:3]),
-                [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers],
+                [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers],
             )
         ]
         return lambda data: None  # the legacy write() callable; Flask never uses it

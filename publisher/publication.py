@@ -52,6 +52,7 @@ class Publication:
     version: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _checked: float = field(default=0.0, repr=False)
+    _following: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _loaded: str | None = field(default=None, repr=False)  # a remote store's version tag
 
     def __post_init__(self) -> None:
@@ -80,13 +81,19 @@ class Publication:
         return cls(settings=settings, store=store, dataset=dataset, report=report)
 
     def follow(self) -> None:
-        """For a remote store: pick up a new load, asking at most every FOLLOW_INTERVAL s."""
-        now = time.monotonic()
-        if not self.external or now - self._checked < FOLLOW_INTERVAL:
+        """For a remote store: pick up a new load, asking at most every FOLLOW_INTERVAL s.
+
+        Requests in other threads of the process wait for a check under way, so none
+        answers from the old data once it has been seen to change.
+        """
+        if not self.external or time.monotonic() - self._checked < FOLLOW_INTERVAL:
             return
-        self._checked = now
-        if self.store.version() != self._loaded:  # type: ignore[attr-defined]
-            self.reload()
+        with self._following:
+            if time.monotonic() - self._checked < FOLLOW_INTERVAL:
+                return  # another thread has just checked
+            self._checked = time.monotonic()
+            if self.store.version() != self._loaded:  # type: ignore[attr-defined]
+                self.reload()
 
     def reload(self) -> Report | None:
         """Re-read the files; the old data stays served unless the new data is valid.
