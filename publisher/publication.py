@@ -91,9 +91,11 @@ class Publication:
         with self._following:
             if time.monotonic() - self._checked < FOLLOW_INTERVAL:
                 return  # another thread has just checked
-            self._checked = time.monotonic()
-            if self.store.version() != self._loaded:  # type: ignore[attr-defined]
-                self.reload()
+            try:
+                if self.store.version() != self._loaded:  # type: ignore[attr-defined]
+                    self.reload()
+            finally:  # marked only now: until then, others wait above rather than pass
+                self._checked = time.monotonic()
 
     def reload(self) -> Report | None:
         """Re-read the files; the old data stays served unless the new data is valid.

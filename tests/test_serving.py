@@ -8,6 +8,7 @@ servers share no control socket.
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import signal
 import socket
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from publisher.asgi import BATCH
 from publisher.server import refuse_new_connections
 from tests import servers
 
@@ -120,6 +123,28 @@ def test_issue_10_fifty_slow_clients_do_not_stall_pages_health_or_queries(
                 assert get(server.port, SMALL_QUERY) == 200
                 assert get(server.port, "/") == 200
     assert "WORKER TIMEOUT" not in (tmp_path / "serve.log").read_text()
+
+
+def test_long_answers_and_posted_queries_cross_the_bridge_whole(tmp_path: Path) -> None:
+    """A dump longer than one batch of the async bridge arrives entire; HEAD has no body."""
+    with serve(log=tmp_path / "serve.log") as server:
+        base = f"http://127.0.0.1:{server.port}"
+        with urllib.request.urlopen(f"{base}/healthz", timeout=30) as response:  # noqa: S310
+            quads = json.load(response)["quads"]
+        with urllib.request.urlopen(f"{base}/dumps/dataset.nq", timeout=30) as response:  # noqa: S310
+            dump = response.read()
+        assert len(dump) > BATCH and len(dump.splitlines()) == quads
+        posted = urllib.request.Request(
+            f"{base}/sparql",
+            data=b"SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+        )
+        with urllib.request.urlopen(posted, timeout=30) as response:  # noqa: S310
+            assert response.read().decode().split() == ["n", str(quads)]
+        head = raw(
+            server.port, b"HEAD /dumps/dataset.nq HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        assert head.startswith(b"HTTP/1.1 200 ") and head.endswith(b"\r\n\r\n")
 
 
 BAD_CHUNK = (
