@@ -184,6 +184,11 @@ def bench(models: list[str], workers: int, threads: int, rounds: int, seconds: i
         for model in models:
             page, bare = (statistics.median(rates[model, kind]) for kind in ("page", "bare"))
             print(f"{model:8} {page:12.0f} {bare:12.0f} {page / bare:6.2f}")
+        if "sync" in models:  # the old model's bare route: what the 0.6x was measured against
+            old = statistics.median(rates["sync", "bare"])
+            for model in models:
+                page = statistics.median(rates[model, "page"])
+                print(f"{model:8} centre page / sync's bare route: {page / old:.2f}")
         for model in models:
             print(f"{model:8} rounds: page {[round(x) for x in rates[model, 'page']]}", end="")
             print(f" bare {[round(x) for x in rates[model, 'bare']]}")
