@@ -223,7 +223,7 @@ def race(tries: int) -> None:
                 codes.append(run.returncode)
                 if run.returncode:
                     lines = [ln for ln in err.decode().splitlines() if ln.startswith("error:")]
-                    messages[(lines or ["(no error line)"])[0][:110]] += 1
+                    messages[(lines or ["(no error line)"])[0].split(" (")[0][:110]] += 1
             found = state(store, base)
             outcomes[expected.get(found, "mixed")] += 1
             if found not in expected:

@@ -370,6 +370,35 @@ class RemoteStore:
         )
         return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
 
+    def datasets(self) -> list[str]:
+        """Base URLs of the publisher datasets the server holds (by their graphs' names)."""
+        ends = " || ".join(f'STRENDS(STR(?g), "/graph/{role}")' for role in (*ROLES, "meta"))
+        rows = self.select_in(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({ends}) }}",
+            default_graphs=[],
+            named_graphs=[],
+        )
+        return sorted({str(row["g"]).rsplit("graph/", 1)[0] for row in rows if "g" in row})
+
+    def require_dataset(self) -> None:
+        """Refuse to serve a store that holds nothing under this base URL.
+
+        :raises DatasetMissing: naming the base URLs it does hold, if any.
+        """
+        if self.count() > 0:
+            return
+        held = self.datasets()
+        where = (
+            "it holds datasets for: " + ", ".join(held)
+            if held
+            else "it holds no publisher dataset at all"
+        )
+        raise DatasetMissing(
+            f"the store at {self.query_url} holds no dataset for the base URL {self.base_url}; "
+            f"{where}. Serve with --base-url set to one of those, or load with "
+            f"`publisher load --to {self.query_url} --base-url {self.base_url}`"
+        )
+
     def version(self) -> str | None:
         """The version tag the last load recorded, or None when nothing was loaded by us."""
         graph = meta_graph(self.base_url)
@@ -421,6 +450,10 @@ class RemoteStore:
         from publisher.store.loader import Loader
 
         Loader(self, progress=progress).replace(dataset, version_of(dataset))
+
+
+class DatasetMissing(StoreError):
+    """The store holds nothing under the base URL being served (``serve`` exits 3)."""
 
 
 class Cut(bytes):
