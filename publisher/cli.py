@@ -116,6 +116,9 @@ def serve(
         if require_dataset is not None:  # a remote store filled by `publisher load`
             require_dataset()
     click.echo(f"Serving {settings.base_url} (store: {settings.store})", err=True)
+    from publisher.store.sandbox import describe
+
+    click.echo(describe(settings.store), err=True)
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)
         return

@@ -116,14 +116,12 @@ class RemoteStore:
         update_url: str | None = None,
         graph_store_url: str | None = None,
         credentials: Credentials | None = None,
-        service_allowlist: Sequence[str] = (),
     ) -> None:
         if not query_url.startswith(("http://", "https://")):
             raise ValueError(f"not a SPARQL endpoint URL: {query_url!r}")
         self.query_url, self.base_url, self.timeout = query_url, base_url, timeout
         self.update_url, self.graph_store_url = update_url, graph_store_url
         self.credentials = credentials
-        self.service_allowlist = tuple(service_allowlist)
         self.graphs = tuple(graph_iri(base_url, role) for role in ROLES)
         self.server = ""  # the Server header of the last answer, to speak its dialect
         #: The role graphs that held triples at the last :meth:`snapshot`.
@@ -138,7 +136,6 @@ class RemoteStore:
             update_url=settings.update_url,
             graph_store_url=settings.graph_store_url,
             credentials=Credentials.from_env(),
-            service_allowlist=settings.service_allowlist,
         )
 
     @property
@@ -184,7 +181,7 @@ class RemoteStore:
 
         ``timeout`` overrides the store's limit for this query; 0 means none.
         """
-        refuse_federation(query, self.service_allowlist)
+        refuse_federation(query, self.base_url)
         left, limit = deadline.remaining(self.timeout if timeout is None else timeout)
         ends = None if left is None else time.monotonic() + left
         virtuoso = self.virtuoso  # may probe the server: that spends the same time
