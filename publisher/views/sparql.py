@@ -18,7 +18,6 @@ from publisher.errors import STATUSES
 from publisher.formats import HTML, RDF, RESULTS, Format, by_media_type, by_token
 from publisher.negotiation import NotAcceptable, negotiate, negotiate_language
 from publisher.publication import Publication
-from publisher.sources import graph_iri
 from publisher.sparql import description, guard, page, protocol
 from publisher.sparql.cache import ResultCache
 from publisher.sparql.examples import EXAMPLES
@@ -62,7 +61,7 @@ def endpoint() -> Response:
         if fmt is HTML:
             return _page(pub, None)
         return _vary(Response(_description(pub, fmt), mimetype=fmt.media_type))
-    local_graphs = {graph_iri(settings.base_url, source.role) for source in pub.dataset.sources}
+    local_graphs = pub.graphs
     try:
         plan = guard.inspect(asked.query, settings.base_url, local_graphs)
         guard.check_graphs([*asked.default_graphs, *asked.named_graphs], local_graphs)
