@@ -107,7 +107,9 @@ def serve(
 ) -> None:
     """Serve the graph over HTTP: linked-data pages, RDF and SPARQL.
 
-    Refuses to start when the data fails SHACL, printing the report.
+    Refuses to start when the data fails SHACL, printing the report (exit 1),
+    and when a remote --store is unreachable or holds no dataset under the base
+    URL, naming the base URLs it holds (exit 3).
     """
     from publisher.app import create_app
     from publisher.exits import refusing_bad_data
@@ -122,7 +124,13 @@ def serve(
         "Not serving: fix the data, or pass --no-validate for third-party data."
     ):
         app = create_app(settings)
+        require_dataset = getattr(app.extensions["publisher"].store, "require_dataset", None)
+        if require_dataset is not None:  # a remote store filled by `publisher load`
+            require_dataset()
     click.echo(f"Serving {settings.base_url} (store: {settings.store})", err=True)
+    from publisher.store.sandbox import describe
+
+    click.echo(describe(settings.store), err=True)
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)
         return

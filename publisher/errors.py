@@ -16,6 +16,7 @@ from publisher.negotiation import NotAcceptable, negotiate
 from publisher.sources import SourceError
 from publisher.store.base import (
     QueryRefused,
+    QueryResourceLimit,
     QuerySyntaxError,
     QueryTimeout,
     StoreError,
@@ -30,6 +31,7 @@ STATUSES: tuple[tuple[type[Exception], int], ...] = (
     (QuerySyntaxError, 400),
     (QueryRefused, 400),
     (QueryTimeout, 503),
+    (QueryResourceLimit, 503),
     (StoreUnavailable, 502),
     (SourceError, 400),
     (StoreError, 500),

@@ -438,12 +438,8 @@ def test_relative_iris_resolve_against_the_base_url(web: FlaskClient, base: str)
     assert "Var Imagerie Médicale – Fréjus" in names
 
 
-def test_description_states_federation_only_with_an_allow_list(sparql_settings: Settings) -> None:
-    def features(settings: Settings) -> set[rdflib.term.Node]:
-        answer = create_app(settings).test_client().get("/sparql?format=ttl")
-        graph = rdflib.Graph().parse(data=answer.data, format="turtle")
-        return set(graph.objects(None, SD.feature))
-
-    assert SD.BasicFederatedQuery not in features(sparql_settings)
-    allowed = sparql_settings.with_changes(service_allowlist=("http://partner.example/sparql",))
-    assert {SD.BasicFederatedQuery, SD.UnionDefaultGraph} <= features(allowed)
+def test_description_never_claims_federation(sparql_settings: Settings) -> None:
+    answer = create_app(sparql_settings).test_client().get("/sparql?format=ttl")
+    graph = rdflib.Graph().parse(data=answer.data, format="turtle")
+    assert SD.UnionDefaultGraph in set(graph.objects(None, SD.feature))
+    assert SD.BasicFederatedQuery not in set(graph.objects(None, SD.feature))

@@ -55,8 +55,6 @@ def describe_service(settings: Settings, store: Store) -> rdflib.Graph:
     for fmt in (*RESULTS, *RDF_FORMATS):
         add((service, SD.resultFormat, FORMAT_IRIS[fmt.token]))
     add((service, SD.feature, SD.UnionDefaultGraph))
-    if settings.service_allowlist:
-        add((service, SD.feature, SD.BasicFederatedQuery))
     add((service, SD.defaultEntailmentRegime, ENTAILMENT_SIMPLE))
     add((service, DCTERMS.title, rdflib.Literal("Radiology knowledge graph", lang="en")))
     add((service, DCTERMS.title, rdflib.Literal("Graphe de la radiologie", lang="fr")))

@@ -9,7 +9,6 @@ time and row limits and writes the bytes itself.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
@@ -19,7 +18,6 @@ from publisher.errors import STATUSES
 from publisher.formats import HTML, RDF, RESULTS, Format, by_media_type, by_token
 from publisher.negotiation import NotAcceptable, negotiate, negotiate_language
 from publisher.publication import Publication
-from publisher.sources import graph_iri
 from publisher.sparql import description, guard, page, protocol
 from publisher.sparql.cache import ResultCache
 from publisher.sparql.examples import EXAMPLES
@@ -63,14 +61,12 @@ def endpoint() -> Response:
         if fmt is HTML:
             return _page(pub, None)
         return _vary(Response(_description(pub, fmt), mimetype=fmt.media_type))
-    local_graphs = {graph_iri(settings.base_url, source.role) for source in pub.dataset.sources}
+    local_graphs = pub.graphs
     try:
-        plan = guard.inspect(
-            asked.query, settings.base_url, local_graphs, settings.service_allowlist
-        )
+        plan = guard.inspect(asked.query, settings.base_url, local_graphs)
         guard.check_graphs([*asked.default_graphs, *asked.named_graphs], local_graphs)
         if plan.form is None:
-            _raise_parser_message(asked.query)
+            _raise_parser_message(pub, asked.query)
     except StoreError as refusal:
         if _prefers_html(accept, token):
             return _page(pub, asked, None, refusal)
@@ -144,15 +140,15 @@ def _format_token(value: str | None, graph: bool = False) -> str | None:
     return FORMAT_ALIASES.get(value, value)
 
 
-def _raise_parser_message(query: str) -> None:
-    """Parse a query of no known form on an empty store, for the parser's own message.
+def _raise_parser_message(pub: Publication, query: str) -> None:
+    """Hand a query of no known form to the store, for the engine's own message.
 
-    Safe because the guard has already passed it: nothing in it can fetch.
+    Through the store, not an engine here: the store runs it where nothing can
+    reach the network, with the same limits as any query.
     """
-    try:
-        ox.Store().query(query)
-    except SyntaxError as error:
-        raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+    json_results = by_token("json")
+    assert json_results is not None
+    pub.store.sparql(query, json_results, timeout=pub.settings.query_timeout, max_rows=1)
     raise QuerySyntaxError("expected SELECT, CONSTRUCT, DESCRIBE or ASK")
 
 
