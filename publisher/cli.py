@@ -76,6 +76,16 @@ def validate(
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
 @click.option("--base-url", help="Public base URL (default: http://HOST:PORT/).")
 @click.option("--workers", default=2, show_default=True, type=int, help="gunicorn workers.")
+@click.option(
+    "--worker-class",
+    type=click.Choice(["async", "threads", "sync"]),
+    default="async",
+    show_default=True,
+    help="async: requests are read whole before the app runs, so slow clients hold nothing.",
+)
+@click.option(
+    "--threads", default=8, show_default=True, type=int, help="App threads per worker process."
+)
 @click.option("--store", help="'embedded' (default) or a remote SPARQL query endpoint URL.")
 @click.option("--no-validate", is_flag=True, help="Serve data even if it fails SHACL.")
 @click.option("--debug", is_flag=True, help="Flask's development server, with reloading.")
@@ -88,6 +98,8 @@ def serve(
     port: int,
     base_url: str | None,
     workers: int,
+    worker_class: str,
+    threads: int,
     store: str | None,
     no_validate: bool,
     debug: bool,
@@ -124,7 +136,15 @@ def serve(
         return
     from publisher.server import run_gunicorn
 
-    run_gunicorn(app, host=host, port=port, workers=workers, access_log=access_log)
+    run_gunicorn(
+        app,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        model=worker_class,
+        threads=threads,
+    )
 
 
 def default_base_url(host: str, port: int) -> str:
