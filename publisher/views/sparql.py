@@ -18,7 +18,6 @@ from publisher.errors import STATUSES
 from publisher.formats import HTML, RDF, RESULTS, Format, by_media_type, by_token
 from publisher.negotiation import NotAcceptable, negotiate, negotiate_language
 from publisher.publication import Publication
-from publisher.sources import graph_iri
 from publisher.sparql import description, guard, page, prefixes, protocol
 from publisher.sparql.cache import ResultCache
 from publisher.sparql.examples import EXAMPLES
@@ -63,7 +62,7 @@ def endpoint() -> Response:
             return _page(pub, None)
         content_type = f"{fmt.media_type}; charset=utf-8"
         return _vary(Response(_description(pub, fmt), content_type=content_type))
-    local_graphs = {graph_iri(settings.base_url, source.role) for source in pub.dataset.sources}
+    local_graphs = pub.graphs
     try:
         declared = prefixes.resolve(settings.base_url)
         plan = guard.inspect(asked.query, settings.base_url, local_graphs, declared)
