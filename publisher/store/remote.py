@@ -329,10 +329,13 @@ class RemoteStore:
                 base_iri=base_iri,
             )
         except QuerySyntaxError as error:
-            declared = prefixes.resolve(base_iri) if base_iri else {}
-            prologue = base_declaration(base_iri) if base_iri else ""
-            prologue += prefixes.declarations(query, base_iri) if base_iri else ""
-            raise QuerySyntaxError(syntax.readable(str(error), query, declared, prologue)) from None
+            message = str(error)
+        # Raised outside the handler, so the new error holds no traceback of the old one:
+        # its frames hold pyoxigraph results, which must not be freed on another thread.
+        declared = prefixes.resolve(base_iri) if base_iri else {}
+        prologue = base_declaration(base_iri) if base_iri else ""
+        prologue += prefixes.declarations(query, base_iri) if base_iri else ""
+        raise QuerySyntaxError(syntax.readable(message, query, declared, prologue))
 
     def _sparql(
         self,
