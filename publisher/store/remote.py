@@ -38,6 +38,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 from publisher.config import Settings
 from publisher.formats import Format
 from publisher.sources import ROLES, Dataset, graph_iri, to_rdflib
+from publisher.sparql import prefixes, syntax
 from publisher.store import deadline
 from publisher.store.base import (
     QueryRefused,
@@ -316,6 +317,37 @@ class RemoteStore:
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> bytes:
+        """Run any query; a syntax error is told in the query as its author wrote it."""
+        try:
+            return self._sparql(
+                query,
+                result_format,
+                default_graphs,
+                named_graphs,
+                timeout=timeout,
+                max_rows=max_rows,
+                base_iri=base_iri,
+            )
+        except QuerySyntaxError as error:
+            message = str(error)
+        # Raised outside the handler, so the new error holds no traceback of the old one:
+        # its frames hold pyoxigraph results, which must not be freed on another thread.
+        declared = prefixes.resolve(base_iri) if base_iri else {}
+        prologue = base_declaration(base_iri) if base_iri else ""
+        prologue += prefixes.declarations(query, base_iri) if base_iri else ""
+        raise QuerySyntaxError(syntax.readable(message, query, declared, prologue))
+
+    def _sparql(
+        self,
+        query: str,
+        result_format: Format,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        base_iri: str | None = None,
+    ) -> bytes:
         """Run any query; the answer re-serialised here in ``result_format``.
 
         :param timeout: this query's limit in seconds (default: the store's; 0: none).
@@ -336,8 +368,8 @@ class RemoteStore:
             # The protocol's graphs would replace the query's FROM: send none, so the
             # server uses the query's own dataset (the guard checked its graphs are ours).
             options |= {"default_graphs": (), "named_graphs": ()}
-        if base_iri:
-            query = base_declaration(base_iri) + query
+        if base_iri:  # and the endpoint's prefixes, on one line: line numbers shift by one
+            query = base_declaration(base_iri) + prefixes.declarations(query, base_iri) + query
         fmt = result_format.oxigraph
         if query_form(query) in ("CONSTRUCT", "DESCRIBE"):
             if not isinstance(fmt, ox.RdfFormat):
