@@ -27,7 +27,6 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("query_timeout", 5.0, "seconds a SPARQL query may run before it is stopped"),
     ("max_query_length", 20_000, "longest SPARQL query accepted, in characters"),
     ("max_result_rows", 10_000, "most rows a SELECT returns; the response says when cut"),
-    ("service_allowlist", (), "SERVICE endpoints a query may federate to (empty: none)"),
     ("update_url", None, "remote store's SPARQL Update endpoint (default: its convention)"),
     ("graph_store_url", None, "remote store's Graph Store Protocol endpoint"),
     ("license", "https://creativecommons.org/licenses/by/4.0/", "licence of the dataset"),
@@ -58,7 +57,6 @@ class Settings:
     query_timeout: float = _default("query_timeout")
     max_query_length: int = _default("max_query_length")
     max_result_rows: int = _default("max_result_rows")
-    service_allowlist: tuple[str, ...] = _default("service_allowlist")
     update_url: str | None = _default("update_url")
     graph_store_url: str | None = _default("graph_store_url")
     license: str = _default("license")
@@ -76,7 +74,6 @@ class Settings:
         base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
         object.__setattr__(self, "base_url", base)
         object.__setattr__(self, "data_paths", tuple(Path(p) for p in self.data_paths))
-        object.__setattr__(self, "service_allowlist", tuple(self.service_allowlist))
 
     def with_changes(self, **changes: Any) -> Settings:
         """A copy with some settings changed (``None`` values are ignored)."""
