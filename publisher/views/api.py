@@ -13,6 +13,7 @@ from werkzeug.exceptions import BadRequest
 
 from publisher import __version__, openapi
 from publisher.app import publication
+from publisher.fairness import query_slot
 from publisher.formats import Format
 from publisher.negotiation import negotiate, negotiate_language
 from publisher.queries.api import BadParameter, NamedQuery, catalogue
@@ -59,7 +60,8 @@ def run(name: str) -> Response:
         text, used = query.bind(args, base_url)
     except BadParameter as error:
         raise BadRequest(str(error)) from None
-    rows = pub.store.select(text)
+    with query_slot():
+        rows = pub.store.select(text)
     columns = _columns(query, rows)
     if fmt.token == "csv":
         body = to_csv(columns, rows)

@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from publisher.app import publication
 from publisher.config import Settings
 from publisher.errors import STATUSES
+from publisher.fairness import query_slot
 from publisher.formats import HTML, RDF, RESULTS, Format, by_media_type, by_token
 from publisher.negotiation import NotAcceptable, negotiate, negotiate_language
 from publisher.publication import Publication
@@ -93,15 +94,16 @@ def _run(pub: Publication, asked: protocol.QueryRequest, fmt: Format) -> bytes:
     cached = ANSWERS.get(key)
     if cached is not None:
         return Results.of(*cached)
-    body = pub.store.sparql(
-        asked.query or "",
-        fmt,
-        asked.default_graphs,
-        asked.named_graphs,
-        timeout=settings.query_timeout,
-        max_rows=settings.max_result_rows,
-        base_iri=settings.base_url,
-    )
+    with query_slot():
+        body = pub.store.sparql(
+            asked.query or "",
+            fmt,
+            asked.default_graphs,
+            asked.named_graphs,
+            timeout=settings.query_timeout,
+            max_rows=settings.max_result_rows,
+            base_iri=settings.base_url,
+        )
     ANSWERS.put(key, body, getattr(body, "cut_at", None))
     return body
 
