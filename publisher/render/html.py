@@ -77,6 +77,8 @@ class Source:
     kind: str = "fact"
     reasoning: str | None = None
     premises: list[Link] = field(default_factory=list)
+    #: The number of the entry above that shows this one's quote: a quote is shown once.
+    quote_of: int | None = None
 
 
 @dataclass
@@ -263,6 +265,16 @@ def _row(
                 None,
             )
             if match is None:
+                earlier = next(
+                    (
+                        i
+                        for i, s in enumerate(sources)
+                        if (s.document, s.quote) == (source.document, source.quote)
+                    ),
+                    None,
+                )
+                if earlier is not None and source.quote:  # an inference reading a quoted sentence
+                    source.quote, source.quote_of = None, earlier + 1
                 sources.append(source)
                 match = len(sources) - 1
             fact_link = linker.link(fact)
