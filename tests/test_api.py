@@ -113,7 +113,15 @@ def test_resource_with_its_provenance(graph_client: FlaskClient) -> None:
     body = graph_client.get("/api/provenance?resource=centre/frejus").get_json()
     facts = {(row["property"], row["value"]) for row in body["results"]}
     assert ("https://schema.org/location", f"{BASE}id/town/frejus") in facts
-    assert all(row["quote"] and row["source"] for row in body["results"])
+    # a quoted fact has its quote; an inference (each centre's specialties, read from what
+    # the page says of the centres together) has its kind and reasoning instead
+    assert all(row["source"] for row in body["results"])
+    assert all(row.get("quote") or row.get("reasoning") for row in body["results"])
+    inferred = [r for r in body["results"] if r["kind"].endswith("ontology#Inference")]
+    assert {r["value"] for r in inferred} == {
+        f"{BASE}id/specialty/interventional-radiology",
+        f"{BASE}id/specialty/conventional-radiology",
+    }
     quote = body["results"][0]["quote"]
     assert "Fréjus" in quote
 

@@ -125,7 +125,7 @@ def test_issue_12_every_link_is_drawn_from_its_row(client: FlaskClient) -> None:
     assert len(paths) == len(links)
     rows = ["".join(t.itertext()) for t in svg.iter(f"{SVG}text") if t.get("class") == "row"]
     joined = " ".join(rows)
-    for title in ("has aspect →", "schema:video →", "mainly performed"):
+    for title in ("has aspect →", "schema:video →", "mainly through the tools of"):
         assert title in joined
 
 

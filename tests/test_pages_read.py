@@ -102,10 +102,13 @@ def test_issue_12_each_quote_is_shown_once_per_page(
     assert len(quotes) == 1 and text(quotes[0]).startswith("« Nos centres d’imagerie")
     source = root.find(".//li[@id='source-1']")
     supported = [text(a) for a in source.iter("a") if a.get("class") == "fact"]
-    assert len(supported) == 4  # town, group and the two specialties
+    assert len(supported) == 2  # town and group; the two specialties are inferred (issue 15)
     assert CENTRE_FACT_LABELS["fr"] in supported
+    inferred = root.find(".//li[@id='source-2']")
+    assert inferred is not None and inferred.find("p[@class='inference']") is not None
+    assert [a for a in inferred.iter("a") if a.get("class") == "premise"]
     refs = [a.get("href") for a in root.iter("a") if a.get("class") == "ref"]
-    assert refs and set(refs) == {"#source-1"}
+    assert refs and {"#source-1", "#source-2"} <= set(refs)
 
 
 def test_issue_12_outside_codes_name_their_vocabulary(client: FlaskClient) -> None:

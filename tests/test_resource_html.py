@@ -80,11 +80,9 @@ def test_unstated_sourced_facts_are_still_shown() -> None:
 
 
 def test_fact_page_reads_as_a_statement_and_shows_its_quote(client: FlaskClient) -> None:
-    html = client.get("/doc/fact/centre-frejus-offers-interventional-radiology?lang=en").get_data(
-        as_text=True
-    )
+    html = client.get("/doc/fact/centre-frejus-located-in-frejus?lang=en").get_data(as_text=True)
     heading = re.search(r"<h1>(.*?)</h1>", html)
-    assert heading and heading.group(1).endswith(" — offers — interventional radiology")
+    assert heading and heading.group(1).endswith(" — is located in — Fréjus")
     assert "<span>« Nos centres d’imagerie" in html  # the selector's exact quote, not a node id
 
 

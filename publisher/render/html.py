@@ -65,11 +65,20 @@ class Link:
 @dataclass
 class Source:
     """Where facts come from: the source document and the exact sentence, shown once
-    per page with every fact on the page it supports."""
+    per page with every fact on the page it supports.
+
+    ``kind`` is ``inference`` for a statement the project inferred (shown with its
+    reasoning and premises) and ``observation`` for an editorial observation.
+    """
 
     document: Link
     quote: str | None
     facts: list[Link] = field(default_factory=list)
+    kind: str = "fact"
+    reasoning: str | None = None
+    premises: list[Link] = field(default_factory=list)
+    #: The number of the entry above that shows this one's quote: a quote is shown once.
+    quote_of: int | None = None
 
 
 @dataclass
@@ -199,6 +208,23 @@ def _facts(graph: Graph, iri: URIRef, role: URIRef) -> dict[tuple[Node, Node], l
     return found
 
 
+def _grounds(linker: Linker, record: Node) -> tuple[str, str | None, list[Link]]:
+    """How a reified statement is grounded: quoted (``fact``), ``inference`` (with its
+    reasoning and premises) or editorial ``observation`` (with its reasoning)."""
+    rim = linker.base_url + "ontology#"
+    graph = linker.graph
+    if (record, RDF.type, URIRef(rim + "Inference")) in graph:
+        kind = "inference"
+    elif (record, RDF.type, URIRef(rim + "EditorialObservation")) in graph:
+        kind = "observation"
+    else:
+        return "fact", None, []
+    reasoning = pick(list(graph.objects(record, URIRef(rim + "reasoning"))), linker.lang)
+    premises = sorted(graph.objects(record, URIRef(rim + "premise")), key=str)
+    text = str(reasoning) if reasoning is not None else None
+    return kind, text, [linker.link(p) for p in premises]
+
+
 def _row(
     linker: Linker,
     predicate: Link,
@@ -220,16 +246,35 @@ def _row(
             source = Source(
                 linker.link(document) if document is not None else Link("?"),
                 str(quote) if quote is not None else None,
+                [],
+                *_grounds(linker, fact),
             )
             match = next(
                 (
                     i
                     for i, s in enumerate(sources)
-                    if (s.document, s.quote) == (source.document, source.quote)
+                    if (s.document, s.quote, s.kind, s.reasoning, s.premises)
+                    == (
+                        source.document,
+                        source.quote,
+                        source.kind,
+                        source.reasoning,
+                        source.premises,
+                    )
                 ),
                 None,
             )
             if match is None:
+                earlier = next(
+                    (
+                        i
+                        for i, s in enumerate(sources)
+                        if (s.document, s.quote) == (source.document, source.quote)
+                    ),
+                    None,
+                )
+                if earlier is not None and source.quote:  # an inference reading a quoted sentence
+                    source.quote, source.quote_of = None, earlier + 1
                 sources.append(source)
                 match = len(sources) - 1
             fact_link = linker.link(fact)

@@ -52,7 +52,9 @@ def run(name: str) -> Response:
     query = catalogue().get(name)
     if query is None:
         abort(404, f"no query named {name!r}; see /api/ for the list")
-    fmt = negotiate(request.headers.get("Accept"), OFFERED, request.args.get("format"))
+    fmt = negotiate(
+        request.headers.get("Accept"), OFFERED, (request.args.get("format") or "").strip() or None
+    )
     pub = publication()
     base_url = pub.settings.base_url
     args = _resolved(query, request.args.to_dict(), base_url)
