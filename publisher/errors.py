@@ -8,6 +8,7 @@ from html import escape
 from http import HTTPStatus
 
 from flask import Flask, Response, request
+from gunicorn.http.errors import ParseException
 from werkzeug.exceptions import HTTPException
 
 from publisher.formats import HTML, Format
@@ -34,6 +35,9 @@ STATUSES: tuple[tuple[type[Exception], int], ...] = (
     (StoreUnavailable, 502),
     (SourceError, 400),
     (StoreError, 500),
+    # A malformed body (a bad chunk size) seen by gunicorn's classic workers only
+    # when the app reads it; the async model answers 400 before the app runs.
+    (ParseException, 400),
 )
 
 

@@ -41,6 +41,7 @@ class Server:
     graph_store_url: str | None
     user: str | None = None
     password: str | None = None
+    pid: int = 0  # the server's process, for tests that stop it (SIGSTOP) and resume it
 
     def environ(self) -> dict[str, str]:
         """The environment ``publisher load`` reads credentials from."""
@@ -176,8 +177,11 @@ def oxigraph(timeout_s: int = 10) -> Iterator[Server]:
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(f"{base}/query?query=ASK%7B%7D", process, 30, log)
-            yield Server("oxigraph", f"{base}/query", f"{base}/update", f"{base}/store")
+            yield Server(
+                "oxigraph", f"{base}/query", f"{base}/update", f"{base}/store", pid=process.pid
+            )
         finally:
+            process.send_signal(signal.SIGCONT)  # a test may have left it stopped
             stop(process)
 
 
@@ -241,6 +245,7 @@ def virtuoso() -> Iterator[Server]:
                 f"{base}/sparql-graph-crud-auth",
                 VIRTUOSO_USER,
                 VIRTUOSO_PASSWORD,
+                pid=process.pid,
             )
         finally:
             stop(process, grace=30)

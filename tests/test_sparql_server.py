@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from tests.conftest import running_server
 from tests.servers import SparqlListener
@@ -144,6 +144,69 @@ def test_sparqlwrapper_select_in_json_xml_csv_and_construct(server: str) -> None
     client.setReturnFormat("turtle")
     graph = rdflib.Graph().parse(data=client.queryAndConvert(), format="turtle")  # type: ignore[arg-type]
     assert "Fréjus" in str(graph.value(rdflib.URIRef(frejus), rdflib.URIRef(SCHEMA + "name")))
+
+
+def _select_values(answer: object, fmt: str) -> set[str]:
+    """Every value of a SELECT or ASK answer, as SPARQLWrapper converts it."""
+    if fmt == JSON:
+        assert isinstance(answer, dict)
+        if "boolean" in answer:
+            return {str(answer["boolean"]).lower()}
+        return {v["value"] for row in answer["results"]["bindings"] for v in row.values()}
+    if fmt == XML:
+        texts = set()
+        for tag in ("uri", "literal", "boolean"):
+            for node in answer.getElementsByTagName(tag):  # type: ignore[attr-defined]
+                texts.add(node.firstChild.data)
+        return texts
+    assert isinstance(answer, bytes)
+    delimiter = "," if fmt == CSV else "\t"
+    rows = list(csv.reader(io.StringIO(answer.decode()), delimiter=delimiter))
+    cells = [cell for row in rows for cell in row]  # TSV writes terms: <iri>, "text"
+    return {cell.split('"')[1] if '"' in cell else cell.strip("<>") for cell in cells}
+
+
+@pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
+@pytest.mark.parametrize("form", ["SELECT", "ASK"])
+def test_issue_12_sparqlwrapper_every_results_format(server: str, form: str, fmt: str) -> None:
+    frejus = f"{server}id/centre/frejus"
+    client = SPARQLWrapper(server + "sparql")
+    if form == "SELECT":
+        client.setQuery(ir_centres(server))
+    else:
+        client.setQuery(f"ASK {{ <{frejus}> ?p ?o }}")
+    client.setReturnFormat(fmt)
+    values = _select_values(client.queryAndConvert(), fmt)
+    if form == "SELECT":
+        assert frejus in values
+        assert "Var Imagerie Médicale – Fréjus" in values
+    else:
+        assert "true" in values
+
+
+# SPARQLWrapper builds its RDF/XML and JSON-LD answers in rdflib's deprecated ConjunctiveGraph.
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+@pytest.mark.parametrize("fmt", [TURTLE, N3, XML, RDFXML, JSONLD])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_issue_12_sparqlwrapper_every_graph_format(server: str, fmt: str, method: str) -> None:
+    """SPARQLWrapper's N3 sends ``format=n3`` and N3 media types: Turtle answers it."""
+    frejus = rdflib.URIRef(f"{server}id/centre/frejus")
+    client = SPARQLWrapper(server + "sparql")
+    client.setMethod(method)
+    client.setQuery(
+        f"PREFIX schema: <{SCHEMA}> CONSTRUCT {{ <{frejus}> schema:name ?n }} "
+        f"WHERE {{ <{frejus}> schema:name ?n }}"
+    )
+    client.setReturnFormat(fmt)
+    answer = client.queryAndConvert()
+    if isinstance(answer, bytes):  # TURTLE and N3 come back as bytes
+        graph = rdflib.Graph().parse(data=answer.decode(), format="n3")
+    else:
+        assert isinstance(answer, rdflib.Graph)
+        graph = answer
+    assert rdflib.Literal("Var Imagerie Médicale – Fréjus") in set(
+        graph.objects(frejus, rdflib.URIRef(SCHEMA + "name"))
+    )
 
 
 def test_rdflib_sparqlstore(server: str) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 import rdflib
 
 from publisher.formats import Format, by_token
 from publisher.sources import Dataset, to_rdflib
+from publisher.sparql import prefixes, syntax
 from publisher.sparql.analysis import SERVICE_REFUSED
 from publisher.store.base import QueryRefused, QuerySyntaxError, Row, StoreError
 from publisher.store.limits import Results, serialise
@@ -50,12 +51,15 @@ class EmbeddedStore:
             options["use_default_graph_as_union"] = True
         if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        declared: Mapping[str, str] = {}
         if base_iri:
             options["base_iri"] = base_iri
+            declared = prefixes.resolve(base_iri)
+            options["prefixes"] = dict(declared)
         try:
             return self._store.query(query, **options)  # type: ignore[arg-type]
         except SyntaxError as error:
-            raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+            raise QuerySyntaxError(syntax.readable(str(error), query, declared)) from None
         except OSError:
             # An in-memory store does no I/O of its own: only SERVICE reaches out, and
             # what the network said (refused, unreachable) is not for the client to see.
