@@ -176,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"graph: {count} triples, seed {args.seed}", flush=True)
 
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PUBLISHER_QUERY_TIMEOUT": str(args.timeout)}
+        # One client sends every query: per-client limits would measure themselves.
+        env.update(PUBLISHER_CLIENT_QUERY_TIME="0", PUBLISHER_CLIENT_REQUESTS="0")
         our_server = stack.enter_context(
             process(
                 [

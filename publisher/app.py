@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from publisher import caching, errors, views
+from publisher import caching, errors, fairness, headers, views
 from publisher.config import Settings
 from publisher.publication import Publication
 
@@ -26,6 +26,8 @@ def create_app(settings: Settings | None = None, pub: Publication | None = None)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["publisher"] = pub or Publication.open(settings)
     errors.register(app)
+    fairness.register(app, settings)
+    headers.register(app)
     caching.register(app, lambda: app.extensions["publisher"].version)
     for bp in views.blueprints():
         app.register_blueprint(bp)

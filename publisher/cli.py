@@ -80,6 +80,16 @@ def validate(
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
 @click.option("--base-url", help="Public base URL (default: http://HOST:PORT/).")
 @click.option("--workers", default=2, show_default=True, type=int, help="gunicorn workers.")
+@click.option(
+    "--worker-class",
+    type=click.Choice(["async", "threads", "sync"]),
+    default="async",
+    show_default=True,
+    help="async: requests are read whole before the app runs, so slow clients hold nothing.",
+)
+@click.option(
+    "--threads", default=8, show_default=True, type=int, help="App threads per worker process."
+)
 @click.option("--store", help="'embedded' (default) or a remote SPARQL query endpoint URL.")
 @click.option("--no-validate", is_flag=True, help="Serve data even if it fails SHACL.")
 @click.option("--debug", is_flag=True, help="Flask's development server, with reloading.")
@@ -92,6 +102,8 @@ def serve(
     port: int,
     base_url: str | None,
     workers: int,
+    worker_class: str,
+    threads: int,
     store: str | None,
     no_validate: bool,
     debug: bool,
@@ -99,7 +111,9 @@ def serve(
 ) -> None:
     """Serve the graph over HTTP: linked-data pages, RDF and SPARQL.
 
-    Refuses to start when the data fails SHACL, printing the report.
+    Refuses to start when the data fails SHACL, printing the report (exit 1),
+    and when a remote --store is unreachable or holds no dataset under the base
+    URL, naming the base URLs it holds (exit 3).
     """
     from publisher.app import create_app
     from publisher.exits import refusing_bad_data
@@ -115,7 +129,13 @@ def serve(
             "Not serving: fix the data, or pass --no-validate for third-party data."
         ):
             app = create_app(settings)
+            require_dataset = getattr(app.extensions["publisher"].store, "require_dataset", None)
+            if require_dataset is not None:  # a remote store filled by `publisher load`
+                require_dataset()
         click.echo(f"Serving {settings.base_url} (store: {settings.store})", err=True)
+        from publisher.store.sandbox import describe
+
+        click.echo(describe(settings.store), err=True)
         if debug:
             app.run(host=host, port=port, debug=True, use_reloader=False)
             return
@@ -126,7 +146,15 @@ def serve(
         # What the master built (store, report, search index) is read-only from here:
         # out of the collector's reach, the workers do not copy its pages by touching it.
         gc.freeze()
-        run_gunicorn(app, host=host, port=port, workers=workers, access_log=access_log)
+        run_gunicorn(
+            app,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=access_log,
+            model=worker_class,
+            threads=threads,
+        )
 
 
 def default_base_url(host: str, port: int) -> str:

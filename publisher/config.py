@@ -32,10 +32,18 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("query_timeout", 5.0, "seconds a SPARQL query may run before it is stopped"),
     ("max_query_length", 20_000, "longest SPARQL query accepted, in characters"),
     ("max_result_rows", 10_000, "most rows a SELECT returns; the response says when cut"),
-    ("service_allowlist", (), "SERVICE endpoints a query may federate to (empty: none)"),
     ("update_url", None, "remote store's SPARQL Update endpoint (default: its convention)"),
     ("graph_store_url", None, "remote store's Graph Store Protocol endpoint"),
     ("license", "https://creativecommons.org/licenses/by/4.0/", "licence of the dataset"),
+    ("query_slots", 4, "queries evaluated at once by the whole server; then 503 (0: no limit)"),
+    ("query_slots_reserved", 1, "slots kept for clients with little recent query time"),
+    ("client_queries", 2, "queries one client may run at once; more are 429 (0: no limit)"),
+    ("client_query_time", 60.0, "seconds of query time a client earns per minute (0: no budget)"),
+    ("client_query_time_burst", 120.0, "most query time a client can save up, in seconds"),
+    ("client_requests", 50.0, "requests/s per client to /sparql, /search, /fragments, /api"),
+    ("client_request_burst", 1000, "requests a client may make at once before that rate applies"),
+    ("client_errors", 600, "error answers per minute per client on those paths (0: no limit)"),
+    ("client_address_header", "", "header your proxy puts the client address in (empty: peer)"),
 )
 
 
@@ -55,16 +63,23 @@ class Settings:
     query_timeout: float = _default("query_timeout")
     max_query_length: int = _default("max_query_length")
     max_result_rows: int = _default("max_result_rows")
-    service_allowlist: tuple[str, ...] = _default("service_allowlist")
     update_url: str | None = _default("update_url")
     graph_store_url: str | None = _default("graph_store_url")
     license: str = _default("license")
+    query_slots: int = _default("query_slots")
+    query_slots_reserved: int = _default("query_slots_reserved")
+    client_queries: int = _default("client_queries")
+    client_query_time: float = _default("client_query_time")
+    client_query_time_burst: float = _default("client_query_time_burst")
+    client_requests: float = _default("client_requests")
+    client_request_burst: int = _default("client_request_burst")
+    client_errors: int = _default("client_errors")
+    client_address_header: str = _default("client_address_header")
 
     def __post_init__(self) -> None:
         base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
         object.__setattr__(self, "base_url", base)
         object.__setattr__(self, "data_paths", tuple(Path(p) for p in self.data_paths))
-        object.__setattr__(self, "service_allowlist", tuple(self.service_allowlist))
 
     def with_changes(self, **changes: Any) -> Settings:
         """A copy with some settings changed (``None`` values are ignored)."""

@@ -8,6 +8,7 @@ from html import escape
 from http import HTTPStatus
 
 from flask import Flask, Response, request
+from gunicorn.http.errors import ParseException
 from werkzeug.exceptions import HTTPException
 
 from publisher.formats import HTML, Format
@@ -15,6 +16,7 @@ from publisher.negotiation import NotAcceptable, negotiate
 from publisher.sources import SourceError
 from publisher.store.base import (
     QueryRefused,
+    QueryResourceLimit,
     QuerySyntaxError,
     QueryTimeout,
     StoreError,
@@ -29,9 +31,13 @@ STATUSES: tuple[tuple[type[Exception], int], ...] = (
     (QuerySyntaxError, 400),
     (QueryRefused, 400),
     (QueryTimeout, 503),
+    (QueryResourceLimit, 503),
     (StoreUnavailable, 502),
     (SourceError, 400),
     (StoreError, 500),
+    # A malformed body (a bad chunk size) seen by gunicorn's classic workers only
+    # when the app reads it; the async model answers 400 before the app runs.
+    (ParseException, 400),
 )
 
 

@@ -9,7 +9,8 @@ each page that negotiates (``Vary: Accept``) saves one file per format
 ``Accept-Language``: ``doc/x.fr.html`` for ``?lang=fr`` and ``doc/x.accept-fr.html``
 for ``Accept-Language: fr`` (the pages differ: the first keeps ``?lang`` in links).
 Query services (``/sparql``, ``/search``,
-``/fragments``, ``/api/``) stay dynamic and are not exported.
+``/fragments``, ``/api/``, FHIR search) stay dynamic and are not exported; the
+FHIR metadata and every FHIR read URL are (``fhir/{type}/{id}.json``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from werkzeug.test import TestResponse
 
+from publisher.fhir.index import static_paths
 from publisher.formats import RESOURCE, by_media_type
 
 #: Where crawling starts besides the store's resources.
@@ -39,6 +41,7 @@ _EXTRA_EXTENSIONS = {
     "text/plain": "txt",
     "text/css": "css",
     "application/json": "json",
+    "application/fhir+json": "json",
     "text/javascript": "js",
     "application/javascript": "js",
     "image/svg+xml": "svg",
@@ -99,7 +102,9 @@ def export_site(app: Flask, out: Path, extra: Iterable[str] = ()) -> Export:
     get = partial(client.get, buffered=True)  # read whole, so files sent are closed
     base_url = app.extensions["publisher"].settings.base_url
     result = Export()
-    queue = deque([*SEEDS, *resources(app), *extra])
+    publication = app.extensions["publisher"]
+    fhir = static_paths(publication.store, base_url)
+    queue = deque([*SEEDS, *resources(app), *fhir, *extra])
     seen: set[str] = set()
     while queue and len(seen) < MAX_PAGES:
         path = queue.popleft()

@@ -4,6 +4,8 @@
 'text/turtle'
 >>> by_media_type("application/x-turtle").token
 'ttl'
+>>> by_media_type("text/n3").token
+'ttl'
 """
 
 from __future__ import annotations
@@ -30,12 +32,21 @@ class Format:
         return (self.media_type, *self.aliases)
 
 
+#: Turtle is valid N3, so clients asking for N3 (SPARQLWrapper's ``N3``) get Turtle.
+TURTLE_ALIASES = (
+    "application/x-turtle",
+    "application/turtle",
+    "text/n3",
+    "text/rdf+n3",
+    "application/n3",
+)
+
 HTML = Format("html", "text/html", "html", aliases=("application/xhtml+xml",))
 
 #: RDF graph formats, in the order we prefer them after HTML.
 RDF: tuple[Format, ...] = (
     Format("jsonld", "application/ld+json", "jsonld", "json-ld", ox.RdfFormat.JSON_LD),
-    Format("ttl", "text/turtle", "ttl", "turtle", ox.RdfFormat.TURTLE, ("application/x-turtle",)),
+    Format("ttl", "text/turtle", "ttl", "turtle", ox.RdfFormat.TURTLE, TURTLE_ALIASES),
     Format("nt", "application/n-triples", "nt", "nt", ox.RdfFormat.N_TRIPLES),
     Format("rdf", "application/rdf+xml", "rdf", "xml", ox.RdfFormat.RDF_XML, ("application/xml",)),
     Format("trig", "application/trig", "trig", "trig", ox.RdfFormat.TRIG, quads=True),

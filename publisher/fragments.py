@@ -210,10 +210,11 @@ class Controls:
     """What the metadata of one fragment page says."""
 
     fragments_url: str  # {base}fragments
-    fragment: str  # this page's URL
+    fragment: str  # this page's URL, exactly as the client asked for it
     total: int
     links: dict[str, str]  # first / previous / next → URL
     size: int = PAGE_SIZE
+    collection: str = ""  # the pattern's URL without ``page`` (``fragment`` when empty)
 
 
 def metadata(controls: Controls) -> list[ox.Triple]:
@@ -221,9 +222,10 @@ def metadata(controls: Controls) -> list[ox.Triple]:
     n, lit = ox.NamedNode, ox.Literal
     integer = n(XSD + "integer")
     dataset, fragment = n(controls.fragments_url + "#dataset"), n(controls.fragment)
+    collection = n(controls.collection or controls.fragment)
     form = ox.BlankNode("tpfSearchForm")
     triples = [
-        ox.Triple(n(controls.fragment + "#metadata"), n(FOAF + "primaryTopic"), fragment),
+        ox.Triple(n(controls.fragment + "#metadata"), n(FOAF + "primaryTopic"), collection),
         ox.Triple(dataset, n(RDF + "type"), n(VOID + "Dataset")),
         ox.Triple(dataset, n(RDF + "type"), n(HYDRA + "Collection")),
         ox.Triple(dataset, n(VOID + "subset"), fragment),
@@ -248,6 +250,9 @@ def metadata(controls: Controls) -> list[ox.Triple]:
         ox.Triple(fragment, n(HYDRA + "itemsPerPage"), lit(str(controls.size), datatype=integer)),
     ]
     triples += [ox.Triple(fragment, n(HYDRA + rel), n(url)) for rel, url in controls.links.items()]
+    # Last, as the TPF server does: clients take the last subset of this page as the
+    # topic of its metadata graph (Comunica reads them in order).
+    triples.append(ox.Triple(collection, n(VOID + "subset"), fragment))
     return triples
 
 

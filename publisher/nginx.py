@@ -108,6 +108,14 @@ server {{
         return 303 /doc/$publisher_thing.$publisher_rdf;
     }}
 
+    # FHIR metadata and reads are files; FHIR search stays on a running publisher.
+    location ~ ^/fhir/(?<publisher_fhir>metadata|[A-Za-z]+/[A-Za-z0-9-]+)$ {{
+{headers}
+        types {{ }}
+        default_type application/fhir+json;
+        try_files /fhir/$publisher_fhir.json =404;
+    }}
+
     # Files as they are, else the negotiated variant, else the folder's index page.
     location / {{
 {headers}

@@ -16,6 +16,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from publisher.diff_terms import canonical, label, short
+from publisher.labels import external_code, statement_label
 from publisher.lint import LANGUAGES, NOTES, SCHEMA, concepts, declared_terms, rim
 from publisher.sources import graph_iri
 from publisher.store import Store
@@ -153,11 +154,11 @@ def build(
     both = ontology + data
 
     def link(node: rdflib.term.Node) -> Link:
-        text = label(both, node, lang) or short(node, base)
+        text = label(both, node, lang) or statement_label(both, node, lang) or short(node, base)
         if str(node).startswith(ns):
             return Link(str(node), text, "#" + str(node)[len(ns) :])
         if str(node).startswith(SCHEMA) or not str(node).startswith(base):
-            return Link(str(node), short(node, base), str(node))
+            return Link(str(node), external_code(str(node)) or short(node, base), str(node))
         return Link(str(node), text, doc_href(str(node)))
 
     sections: dict[str, list[TermDoc]] = defaultdict(list)

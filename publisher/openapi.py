@@ -11,13 +11,19 @@ from publisher.queries.api import NamedQuery, Parameter
 VERSION = "3.0.3"
 FORMATS = ("json", "csv", "jsonld")
 
+THING = "a slug (mri), the IRI, or a label in French or English, any case, accents or not"
 _ERROR = {"description": "a short explanation", "content": {"text/plain": {"schema": {}}}}
 
 
 def _schema(param: Parameter, base_url: str) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "string"}
     pattern = param.pattern(base_url)
-    if pattern:
+    if param.type.startswith("id:"):
+        # A label in French or English (any case, accents or not), a slug or the IRI:
+        # no pattern says that; the 400 for a value naming nothing lists the valid ones.
+        schema["x-kind"] = param.type[3:]
+        schema["description"] = THING
+    elif pattern:
         schema["pattern"] = pattern
     if param.type == "language":
         schema["enum"] = list(LANGUAGES)
@@ -113,13 +119,13 @@ def _responses(content: dict[str, Any], what: str) -> dict[str, Any]:
 
 def read_paths() -> dict[str, Any]:
     """/search and /fragments, described for the same clients."""
-    slug = "a slug (ct, frejus, ...) or the entity's IRI."
+    slug = "a slug (ct, frejus), the IRI, or a label in French or English (Fréjus, IRM, scanner)."
     search = {
         "operationId": "search",
         "summary": "Search labels (fr, en; case and accents ignored) with facets",
         "parameters": [
             _query_param("q", "Words to find in labels and synonyms.", maxLength=200),
-            _facet("type", "A type: ImagingCentre, schema:MedicalClinic or an IRI."),
+            _facet("type", "A type: ImagingCentre, schema:MedicalClinic, an IRI or a label."),
             *(
                 _facet(name, f"Only things linked to this {name}: {slug}")
                 for name in ("modality", "specialty", "aspect", "centre", "town")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -11,9 +12,10 @@ from pathlib import Path
 from publisher.config import PROJECT_ROOT, Settings
 from publisher.shapes import Report, validate_dataset
 from publisher.sources import Dataset, load
-from publisher.store import Store, open_store
+from publisher.store import Store, StoreError, open_store
 from publisher.validation_cache import ValidationCache, default_folder
 
+log = logging.getLogger(__name__)
 PROJECT_SHAPES = (PROJECT_ROOT / "shapes",)
 #: How often a worker serving a remote store asks it whether a load swapped new data in.
 FOLLOW_INTERVAL = 2.0
@@ -64,9 +66,14 @@ class Publication:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _checked: float = field(default=0.0, repr=False)
     _loaded: str | None = field(default=None, repr=False)  # a remote store's version tag
+    _following: threading.Thread | None = field(default=None, repr=False)
+
+    #: The named graphs queries may name (``FROM``, ``default-graph-uri``, ...).
+    graphs: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.version = self.version or _digest(self.dataset)
+        self.graphs = self.graphs or _graphs_of(self.dataset)
 
     @property
     def external(self) -> bool:
@@ -91,13 +98,30 @@ class Publication:
         return cls(settings=settings, store=store, dataset=dataset, report=report)
 
     def follow(self) -> None:
-        """For a remote store: pick up a new load, asking at most every FOLLOW_INTERVAL s."""
+        """For a remote store: pick up a new load, asking at most every FOLLOW_INTERVAL s.
+
+        The asking happens in a background thread, so no request waits for it: a
+        request that does not need the store (``/search``) never waits for a store
+        that hangs, and one that does is bounded by its own time limit.
+        """
         now = time.monotonic()
         if not self.external or now - self._checked < FOLLOW_INTERVAL:
             return
-        self._checked = now
-        if self.store.version() != self._loaded:  # type: ignore[attr-defined]
-            self.reload()
+        with self._lock:
+            if self._following is not None and self._following.is_alive():
+                return
+            self._checked = now
+            self._following = threading.Thread(
+                target=self._follow, name="publisher-follow", daemon=True
+            )
+            self._following.start()
+
+    def _follow(self) -> None:
+        try:
+            if self.store.version() != self._loaded:  # type: ignore[attr-defined]
+                self.reload()
+        except StoreError as error:  # the requests themselves report the store's state
+            log.warning("could not check the store's version: %s", error)
 
     def reload(self) -> Report | None:
         """Re-read the files; the old data stays served unless the new data is valid.
@@ -107,15 +131,23 @@ class Publication:
         if self.external:
             loaded = self.store.version()  # type: ignore[attr-defined]
             dataset = self.store.snapshot()  # type: ignore[attr-defined]
+            graphs = frozenset(self.store.held)  # type: ignore[attr-defined]
             with self._lock:
                 self.dataset, self.version = dataset, loaded or _digest(dataset)
+                self.graphs = graphs
                 self._loaded, self._checked = loaded, time.monotonic()
             return None
         dataset, report = prepare(self.settings)
         with self._lock:
             self.store.load(dataset)
             self.dataset, self.report, self.version = dataset, report, _digest(dataset)
+            self.graphs = _graphs_of(dataset)
         return report
+
+
+def _graphs_of(dataset: Dataset) -> frozenset[str]:
+    """The role graphs the dataset's files fill (a remote store's snapshot has no files)."""
+    return frozenset(source.graph_iri(dataset.base_url) for source in dataset.sources)
 
 
 def _digest(dataset: Dataset) -> str:

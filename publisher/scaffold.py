@@ -32,14 +32,15 @@ PREFIXES = {
 TYPES = {
     "modality": ("skos:Concept", "rim:ImagingModality", "schema:MedicalImagingTechnique"),
     "specialty": ("skos:Concept", "rim:MedicalSpecialty", "schema:MedicalSpecialty"),
-    "aspect": ("skos:Concept", "rim:ProcedureAspect", "schema:MedicalProcedure"),
+    "aspect": ("skos:Concept", "rim:ProcedureAspect", "schema:MedicalEntity"),
     "procedure": ("rim:Procedure", "schema:MedicalProcedure"),
     "centre": ("rim:ImagingCentre", "schema:MedicalClinic"),
 }
 SCHEMES = {"modality": "modalities", "specialty": "specialties", "aspect": "aspects"}
+#: An aspect groups procedures but is not one: no schema.org procedure type.
 ASPECT_TYPES = {
-    "therapeutic": ("rim:TherapeuticAspect", "schema:TherapeuticProcedure"),
-    "diagnostic": ("rim:DiagnosticAspect", "schema:DiagnosticProcedure"),
+    "therapeutic": ("rim:TherapeuticAspect",),
+    "diagnostic": ("rim:DiagnosticAspect",),
 }
 SOURCE_TYPES = ("rim:SourceDocument", "schema:CreativeWork", "prov:Entity")
 
@@ -143,7 +144,8 @@ def _main(e: Entity) -> tuple[list[tuple[str, list[str]]], list[tuple[str, str, 
     if e.kind == "specialty" and e.broader:
         parent = iri("specialty", e.broader)
         pairs += [("rim:subSpecialtyOf", [parent]), ("skos:broader", [parent])]
-        sourced.append((me, "rim:subSpecialtyOf", parent))
+        # the same sentence says both: each is quoted (an entailment alone is not a fact)
+        sourced += [(me, "rim:subSpecialtyOf", parent), (me, "skos:broader", parent)]
     if e.kind == "aspect":
         if len(e.specialties) != 1:
             raise ScaffoldError("an aspect needs exactly one --specialty")

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import rdflib
 
 from publisher.formats import RESULTS, by_token
+from publisher.relations import FACET_RELATIONS, pairs_query
 from publisher.store.base import Store
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -46,6 +47,37 @@ FACETS: dict[str, str | None] = {
     "town": "town",
 }
 _NONE: frozenset[str] = frozenset()
+_SCHEMA, _SKOS, _PROV = (
+    "https://schema.org/",
+    "http://www.w3.org/2004/02/skos/core#",
+    "http://www.w3.org/ns/prov#",
+)
+LANGUAGE_INDEX = {"fr": 0, "en": 1}
+#: (fr, en) labels of the other vocabularies' types the data uses without labelling them.
+TYPE_LABELS: dict[str, tuple[str, str]] = {
+    _SKOS + "Concept": ("concept", "concept"),
+    _SKOS + "ConceptScheme": ("schéma de concepts", "concept scheme"),
+    _PROV + "Entity": ("entité (provenance)", "entity (provenance)"),
+    _PROV + "Activity": ("activité (provenance)", "activity (provenance)"),
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement": ("énoncé", "statement"),
+    _SCHEMA + "MedicalClinic": ("clinique", "medical clinic"),
+    _SCHEMA + "MedicalOrganization": ("organisation médicale", "medical organization"),
+    _SCHEMA + "Organization": ("organisation", "organization"),
+    _SCHEMA + "MedicalSpecialty": ("spécialité médicale", "medical specialty"),
+    _SCHEMA + "MedicalImagingTechnique": ("technique d’imagerie", "medical imaging technique"),
+    _SCHEMA + "MedicalProcedure": ("acte médical", "medical procedure"),
+    _SCHEMA + "DiagnosticProcedure": ("acte diagnostique", "diagnostic procedure"),
+    _SCHEMA + "TherapeuticProcedure": ("acte thérapeutique", "therapeutic procedure"),
+    _SCHEMA + "SurgicalProcedure": ("acte chirurgical", "surgical procedure"),
+    _SCHEMA + "MedicalTherapy": ("traitement", "medical therapy"),
+    _SCHEMA + "City": ("ville", "city"),
+    _SCHEMA + "Country": ("pays", "country"),
+    _SCHEMA + "Observation": ("observation", "observation"),
+    _SCHEMA + "QuantitativeValue": ("valeur chiffrée", "quantitative value"),
+    _SCHEMA + "MedicalWebPage": ("page web médicale", "medical web page"),
+    _SCHEMA + "VideoObject": ("vidéo", "video"),
+    _SCHEMA + "CreativeWork": ("œuvre", "creative work"),
+}
 CSV_RESULTS = by_token("csv", RESULTS) or RESULTS[2]
 #: How many values of each facet a result lists (chosen values are always listed).
 FACET_VALUES = 20
@@ -149,6 +181,7 @@ class SearchIndex:
                     postings[word].add(entry.iri)
         self._postings = dict(postings)
         self._words = sorted(postings)
+        self._named: dict[tuple[str, ...], set[str]] | None = None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -230,9 +263,65 @@ class SearchIndex:
         return best_level, best
 
     def name(self, iri: str, language: str) -> str:
-        """A label for any IRI the data names (else the IRI's last segment)."""
-        label = best_label(self.names.get(iri, []), language)
-        return label.text if label else re.split(r"[/#]", iri)[-1] or iri
+        """A label for any IRI the data names (else one made from the IRI)."""
+        return self.label(iri, language).text
+
+    def label(self, iri: str, language: str) -> Label:
+        """The label of any IRI in ``language`` if it has one; its ``language`` says which.
+
+        Terms of other vocabularies the data does not label (``skos:Concept``,
+        ``schema:MedicalClinic``) get :data:`TYPE_LABELS`, else their local name
+        in words, untagged.
+        """
+        found = best_label(self.names.get(iri, []), language)
+        if found is not None and (found.language in (language, "") or iri not in TYPE_LABELS):
+            return found
+        if iri in TYPE_LABELS:
+            text = TYPE_LABELS[iri][LANGUAGE_INDEX.get(language, 1)]
+            return Label(text, language, fold(text))
+        local = re.split(r"[/#]", iri)[-1] or iri
+        text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local)
+        text = text[:1] + text[1:].lower()
+        return Label(text, "", fold(text))
+
+    def values(self, name: str, base_url: str) -> list[str]:
+        """Every IRI facet ``name`` can take: the things of its kind, or the types in use."""
+        kind = FACETS[name]
+        if kind is None:
+            return sorted({t for entry in self.entries.values() for t in entry.types})
+        return self.things(kind, base_url)
+
+    def things(self, kind: str, base_url: str) -> list[str]:
+        """Every labelled thing under ``{base}id/{kind}/``."""
+        namespace = f"{base_url}id/{kind}/"
+        return sorted(iri for iri in self.entries if iri.startswith(namespace))
+
+    def resolve(self, value: str, candidates: list[str]) -> list[str]:
+        """The candidates ``value`` names, as a person writes it: the IRI, the slug or
+        local name, or a label in French or English, in any case, with or without accents.
+
+        >>> idx = SearchIndex({}, {"http://h/id/town/frejus": [Label("Fréjus", "fr", ("frejus",))]})
+        >>> idx.resolve("FREJUS", ["http://h/id/town/frejus"]), idx.resolve("x", [])
+        (['http://h/id/town/frejus'], [])
+        """
+        if value in candidates:
+            return [value]
+        named = self.spellings().get(fold(value), _NONE)
+        return [iri for iri in candidates if iri in named]
+
+    def spellings(self) -> dict[tuple[str, ...], set[str]]:
+        """Folded local name or label → the IRIs it names (built with the index)."""
+        if self._named is None:
+            named: dict[tuple[str, ...], set[str]] = defaultdict(set)
+            types = {t for entry in self.entries.values() for t in entry.types}
+            for iri in {*self.names, *types}:
+                named[fold(re.split(r"[/#]", iri)[-1])].add(iri)
+                for label in self.names.get(iri, []):
+                    named[label.words].add(iri)
+                for language in LANGUAGE_INDEX:
+                    named[self.label(iri, language).words].add(iri)
+            self._named = dict(named)
+        return self._named
 
 
 def _top(counter: dict[str, int], chosen: frozenset[str] | set[str]) -> list[tuple[str, int]]:
@@ -297,6 +386,9 @@ def build(store: Store, base_url: str) -> SearchIndex:
             f" && STRSTARTS(STR(?o), {prefix})) }}",
         )
     ]
+    for relation, from_kind, to_kind in FACET_RELATIONS:  # as the partner queries follow them
+        query = pairs_query(relation, base_url, from_kind, to_kind)
+        pairs += [(one, other) for one, other in _select(store, query)]
     pairs += [(iri, iri) for iri in entries]  # a thing is its own facet value
     facet_of_kind = {kind: name for name, kind in FACETS.items() if kind}
     for one, other in pairs:
@@ -307,7 +399,9 @@ def build(store: Store, base_url: str) -> SearchIndex:
             name = facet_of_kind.get(value[len(id_base) :].split("/", 1)[0])
             if name:
                 entry.facets[name].add(value)
-    return SearchIndex(entries, ordered)
+    index = SearchIndex(entries, ordered)
+    index.spellings()  # here, rather than in the first request that reads a facet value
+    return index
 
 
 def _dedupe(found: Iterable[tuple[int, Label]]) -> list[Label]:

@@ -57,7 +57,7 @@ def toggled(query: Query, name: str, value: str) -> list[tuple[str, str]]:
     return query.params(page=1, raw_filters={k: v for k, v in raw.items() if v})
 
 
-def _short(name: str, iri: str, base_url: str) -> str:
+def short_value(name: str, iri: str, base_url: str) -> str:
     """The facet value as written in links: a slug, or the type as a term."""
     return iri.rsplit("/", 1)[-1] if FACETS[name] else compact(iri, base_url)
 
@@ -71,13 +71,15 @@ def facet_values(
         chosen = set(query.filters.get(name, []))
         values = []
         for iri, count in counts:
+            label = idx.label(iri, query.language)
             values.append(
                 {
                     "iri": iri,
-                    "label": idx.name(iri, query.language),
+                    "label": label.text,
+                    "language": label.language,
                     "count": count,
                     "chosen": iri in chosen,
-                    "query": urlencode(toggled(query, name, _short(name, iri, base_url))),
+                    "query": urlencode(toggled(query, name, short_value(name, iri, base_url))),
                 }
             )
         facets[name] = values
@@ -130,7 +132,7 @@ def to_jsonld(idx: SearchIndex, query: Query, result: Result, base_url: str) -> 
         name: [
             {
                 "value": v["iri"],
-                "label": {"@value": v["label"], "@language": query.language},
+                "label": _value(Label(v["label"], v["language"], ())),
                 "count": v["count"],
                 "filter": here + v["query"],
             }

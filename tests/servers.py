@@ -16,12 +16,15 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 #: Virtuoso's built-in administrator; a fresh database always has it.
@@ -38,6 +41,7 @@ class Server:
     graph_store_url: str | None
     user: str | None = None
     password: str | None = None
+    pid: int = 0  # the server's process, for tests that stop it (SIGSTOP) and resume it
 
     def environ(self) -> dict[str, str]:
         """The environment ``publisher load`` reads credentials from."""
@@ -54,6 +58,53 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+class SparqlListener:
+    """A loopback SPARQL endpoint that counts every connection and request it gets.
+
+    It answers an empty result, so a query that reached it would succeed: the
+    tests' witness that a query did (or did not) make the server connect out.
+    """
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.requests: list[str] = []
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                listener.requests.append(f"{self.command} {self.path}")
+                body = b'{"head":{"vars":["s"]},"results":{"bindings":[]}}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        class Counting(ThreadingHTTPServer):
+            def get_request(self) -> tuple[socket.socket, Any]:
+                accepted = super().get_request()
+                listener.connections += 1
+                return accepted
+
+        self.http = Counting(("127.0.0.1", 0), Handler)
+        self.port = int(self.http.server_address[1])
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
+
+    def __enter__(self) -> SparqlListener:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.shutdown()
+        self.http.server_close()
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float, log: Path) -> None:
@@ -126,8 +177,11 @@ def oxigraph(timeout_s: int = 10) -> Iterator[Server]:
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(f"{base}/query?query=ASK%7B%7D", process, 30, log)
-            yield Server("oxigraph", f"{base}/query", f"{base}/update", f"{base}/store")
+            yield Server(
+                "oxigraph", f"{base}/query", f"{base}/update", f"{base}/store", pid=process.pid
+            )
         finally:
+            process.send_signal(signal.SIGCONT)  # a test may have left it stopped
             stop(process)
 
 
@@ -191,6 +245,7 @@ def virtuoso() -> Iterator[Server]:
                 f"{base}/sparql-graph-crud-auth",
                 VIRTUOSO_USER,
                 VIRTUOSO_PASSWORD,
+                pid=process.pid,
             )
         finally:
             stop(process, grace=30)

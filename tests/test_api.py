@@ -18,6 +18,7 @@ from openapi_spec_validator import validate
 from publisher import Settings, create_app
 from publisher.config import PROJECT_ROOT
 from publisher.queries.api import catalogue, parse
+from publisher.search import SearchIndex
 from tests.conftest import BASE
 
 
@@ -91,7 +92,9 @@ def test_centres_offering_a_modality(graph_client: FlaskClient) -> None:
     assert {row["centre"] for row in body["results"]} == {
         f"{BASE}id/centre/{t}" for t in ("frejus", "saint-raphael", "draguignan")
     }
-    assert graph_client.get("/api/centres-by-modality?modality=pet").get_json()["results"] == []
+    unknown = graph_client.get("/api/centres-by-modality?modality=pet")  # issue 12
+    assert unknown.status_code == 400
+    assert "pet" in unknown.get_data(as_text=True) and "mri (" in unknown.get_data(as_text=True)
 
 
 def test_procedures_of_an_aspect_with_guiding_modalities(graph_client: FlaskClient) -> None:
@@ -110,7 +113,15 @@ def test_resource_with_its_provenance(graph_client: FlaskClient) -> None:
     body = graph_client.get("/api/provenance?resource=centre/frejus").get_json()
     facts = {(row["property"], row["value"]) for row in body["results"]}
     assert ("https://schema.org/location", f"{BASE}id/town/frejus") in facts
-    assert all(row["quote"] and row["source"] for row in body["results"])
+    # a quoted fact has its quote; an inference (each centre's specialties, read from what
+    # the page says of the centres together) has its kind and reasoning instead
+    assert all(row["source"] for row in body["results"])
+    assert all(row.get("quote") or row.get("reasoning") for row in body["results"])
+    inferred = [r for r in body["results"] if r["kind"].endswith("ontology#Inference")]
+    assert {r["value"] for r in inferred} == {
+        f"{BASE}id/specialty/interventional-radiology",
+        f"{BASE}id/specialty/conventional-radiology",
+    }
     quote = body["results"][0]["quote"]
     assert "Fréjus" in quote
 
@@ -128,7 +139,7 @@ def test_national_statistic_with_its_source(graph_client: FlaskClient) -> None:
     [
         "/api/centres-by-specialty",
         "/api/centres-by-specialty?specialty=",
-        "/api/centres-by-specialty?specialty=Interventional%20Radiology",
+        "/api/centres-by-specialty?specialty=Oncology",
         "/api/centres-by-specialty?specialty=x%3E%20%7D%20%3B%20DROP%20ALL",
         "/api/centres-by-specialty?specialty=http://elsewhere.example/id/specialty/x",
         "/api/centres-by-specialty?specialty=radiology&lang=de",
@@ -188,14 +199,18 @@ def _strategy(parameter: dict) -> st.SearchStrategy[str]:
         choices.append(st.sampled_from(schema["enum"]))
     if "pattern" in schema:
         choices.append(st.from_regex(schema["pattern"], fullmatch=True))
+    if "x-kind" in schema:
+        choices.append(st.sampled_from(["IRM", "scanner", "Radiologie interventionnelle", "diag"]))
     return st.one_of(choices)
 
 
-def _conforms(parameter: dict, value: str | None) -> bool:
+def _conforms(parameter: dict, value: str | None, index: SearchIndex) -> bool:
     schema = parameter["schema"]
     value = value.strip() if value is not None else None
     if not value:
         return not parameter["required"] or "default" in schema
+    if "x-kind" in schema:  # a label, slug or IRI of one thing of that kind
+        return len(index.resolve(value, index.things(schema["x-kind"], BASE))) == 1
     if "enum" in schema and value not in schema["enum"]:
         return False
     return "pattern" not in schema or re.fullmatch(schema["pattern"], value) is not None
@@ -218,7 +233,9 @@ def test_generated_parameters_never_cause_a_server_error(
     assert str(response.status_code) in operation["responses"]
     if not path.startswith("/api/"):
         return  # /search and /fragments check more than their schemas can say
-    valid = all(_conforms(p, args.get(p["name"])) for p in operation.get("parameters", []))
+    index = graph_client.application.extensions["publisher-search"]._index
+    parameters = operation.get("parameters", [])
+    valid = all(_conforms(p, args.get(p["name"]), index) for p in parameters)
     assert (response.status_code == 200) == valid, (args, response.get_data(as_text=True))
 
 
@@ -239,3 +256,41 @@ def test_missing_optional_links_stay_empty(tmp_path) -> None:
     (lonely,) = [row for row in body["results"] if row["centre"].endswith("/lonely")]
     assert lonely == {"centre": f"{BASE}id/centre/lonely", "centreLabel": "centre isolé"}
     assert len(body["results"]) == 4
+
+
+# ---------------------------------------------------------------- issue 12: as people type it
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("centres-by-modality?modality=IRM", "mri"),
+        ("centres-by-modality?modality=MRI", "mri"),
+        ("centres-by-modality?modality=scanner", "ct"),
+        ("centres-by-modality?modality=%C3%A9chographie", "ultrasound"),
+        ("centres-by-specialty?specialty=radiologie interventionnelle", "interventional-radiology"),
+        ("procedures-by-aspect?aspect=Versant%20diagnostique", "diagnostic"),
+    ],
+)
+def test_issue_12_id_parameters_accept_labels(
+    graph_client: FlaskClient, query: str, expected: str
+) -> None:
+    response = graph_client.get(f"/api/{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    body = response.get_json()
+    assert expected in body["parameters"].values() and body["results"]
+    slug_query = query.split("=")[0] + "=" + expected
+    assert graph_client.get(f"/api/{slug_query}").get_json()["results"] == body["results"]
+
+
+def test_issue_12_every_json_answer_says_utf_8(graph_client: FlaskClient) -> None:
+    for url in (
+        "/api/openapi.json",
+        "/api/centres-by-modality?modality=mri&format=jsonld",
+        "/search?q=irm",
+        "/fragments?format=jsonld",
+        "/sparql?query=ASK%7B%7D&format=json",
+    ):
+        content_type = graph_client.get(url).headers["Content-Type"]
+        assert content_type.endswith("; charset=utf-8"), (url, content_type)

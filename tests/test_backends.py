@@ -230,3 +230,41 @@ def test_the_shipped_graph_reads_the_same_everywhere(
     assert len(by_kind) >= 8
     for iri in (iris[0] for iris in by_kind.values()):
         assert isomorphic(describe(remote, iri), describe(reference, iri)), iri
+
+
+def test_issue_12_predeclared_prefixes_on_every_backend(served: Served) -> None:
+    """A partner's first query needs no PREFIX; a query's own PREFIX still wins."""
+    client = served.client()
+
+    def column(query: str) -> set[str]:
+        csv = {"Accept": "text/csv"}
+        answer = client.get("/sparql", query_string={"query": query}, headers=csv)
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        return set(answer.get_data(as_text=True).split()[1:])
+
+    centres = {f"{BASE}id/centre/alpha", f"{BASE}id/centre/beta"}
+    assert column("SELECT ?c WHERE { ?c a rim:ImagingCentre }") == centres
+    assert (
+        column(
+            "PREFIX s: <https://schema.org/>\nSELECT DISTINCT ?c WHERE {\n"
+            "  ?c a rim:ImagingCentre ; s:name ?n ; rdf:type ?t }"
+        )
+        == centres
+    )
+    own = "PREFIX rim: <http://elsewhere.example/#> SELECT ?c WHERE { ?c a rim:ImagingCentre }"
+    assert column(own) == set()
+    refused = client.get("/sparql", query_string={"query": "SELECT * { ?s nope:p ?o }"})
+    assert refused.status_code == 400
+    assert "nope:" in refused.get_data(as_text=True)
+
+
+def test_issue_12_syntax_errors_are_one_readable_line(served: Served) -> None:
+    """The place is the one in the query as written, whatever a remote store was sent."""
+    query = "SELECT ?c WHERE {\n  ?c a rim:ImagingCentre ;\n     schema:name }"
+    answer = served.client().get("/sparql", query_string={"query": query})
+    message = answer.get_data(as_text=True).strip()
+    assert answer.status_code == 400
+    assert message.startswith("SPARQL syntax error") and "\n" not in message
+    assert "\\u{" not in message and "..=" not in message
+    if served.name != "virtuoso":  # Virtuoso's parser words its own messages
+        assert message.startswith("SPARQL syntax error at line 3, column 18"), message

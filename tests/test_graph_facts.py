@@ -1,8 +1,10 @@
 """The page's 33 atomic facts (design checklist, MODELLING.md §0) as SPARQL ASK queries.
 
 Each row: checklist number, short id, the graph pattern that must hold (ontology ∪ data),
-and the asserted triples that a sourced rim:Fact (with the same checklist number and a quote)
-must reify.
+and the asserted triples, by how the data records them: ``reified`` by a quoted rim:Fact,
+``inferred`` by a rim:Inference whose premises lead back to quoted facts, ``observed`` by a
+rim:EditorialObservation (what the page as a whole does not give). Each record carries the
+same checklist number.
 """
 
 from __future__ import annotations
@@ -66,6 +68,12 @@ class PageFact(NamedTuple):
     name: str
     where: str
     reified: list[Triple]
+    inferred: list[Triple] = []
+    observed: list[Triple] = []
+
+    @property
+    def triples(self) -> list[Triple]:
+        return [*self.reified, *self.inferred, *self.observed]
 
 
 def _pattern(triples: list[Triple]) -> str:
@@ -87,6 +95,7 @@ FACTS: list[PageFact] = [
             (INCA_DEF, "schema:author", "org:inca"),
             (INCA_DEF, "schema:text", RADIOLOGY_DEFINITION),
             (PAGE, "schema:citation", INCA_DEF),
+            (INCA_DEF, "schema:about", "spec:radiology"),
         ],
     ),
     PageFact(
@@ -97,6 +106,7 @@ FACTS: list[PageFact] = [
             (STAT, "schema:value", "68500000"),
             (STAT, "rim:isApproximate", "true"),
             (STAT, "schema:measuredProperty", "rim:annualRadiologyActCount"),
+            (STAT, "rim:statedValue", '"environ 68,5 millions"@fr'),
         ],
     ),
     PageFact(4, "acts-in-france", "", [(STAT, "schema:observationAbout", "country:france")]),
@@ -122,26 +132,32 @@ FACTS: list[PageFact] = [
         7,
         "figure-has-no-source-and-no-year",
         f"""FILTER NOT EXISTS {{ {STAT} schema:observationDate|dcterms:date|dcterms:source ?x }}""",
-        [(STAT, "rim:sourceStated", "false"), (STAT, "rim:referenceYearStated", "false")],
+        [],
+        observed=[(STAT, "rim:sourceStated", "false"), (STAT, "rim:referenceYearStated", "false")],
     ),
     PageFact(
         8,
         "radiology-has-two-main-sub-specialties",
         """{ SELECT (COUNT(?x) AS ?n) WHERE { ?x rim:mainSubSpecialtyOf spec:radiology } }
         FILTER (?n = 2)""",
-        [("spec:radiology", "rim:mainSubSpecialtyCount", "2")],
+        [
+            ("spec:radiology", "rim:mainSubSpecialtyCount", "2"),
+            ("spec:radiology", "rim:hasFurtherSubSpecialties", "true"),
+        ],
     ),
     PageFact(
         9,
         "interventional-radiology-is-main-specialty-of-radiology",
         f"{IR} skos:broader spec:radiology .",
         [(IR, "rim:mainSubSpecialtyOf", "spec:radiology")],
+        [(IR, "skos:broader", "spec:radiology")],
     ),
     PageFact(
         10,
         "conventional-radiology-is-main-specialty-of-radiology",
         f"{CR} skos:broader spec:radiology .",
         [(CR, "rim:mainSubSpecialtyOf", "spec:radiology")],
+        [(CR, "skos:broader", "spec:radiology")],
     ),
     PageFact(
         11, "interventional-radiology-definition", "", [(IR, "skos:definition", IR_DEFINITION)]
@@ -150,19 +166,19 @@ FACTS: list[PageFact] = [
     PageFact(
         13,
         "therapeutic-aspect",
-        f"asp:therapeutic rim:aspectOf {IR} ;"
-        " a rim:TherapeuticAspect , schema:TherapeuticProcedure .",
+        "asp:therapeutic a rim:TherapeuticAspect , schema:MedicalEntity .",
         [(IR, "rim:hasAspect", "asp:therapeutic")],
+        [("asp:therapeutic", "rim:aspectOf", IR)],
     ),
     PageFact(
         14,
         "radiologists-treat-mainly-with-interventional-tools",
         "",
         [
-            ("asp:therapeutic", "rim:comprisesProcedure", IT),
             (IT, "rim:mainlyPerformedWithToolsOf", IR),
             (IT, "rim:performedByPractitionersOf", "spec:radiology"),
         ],
+        [("asp:therapeutic", "rim:comprisesProcedure", IT)],
     ),
     PageFact(
         15,
@@ -181,6 +197,8 @@ FACTS: list[PageFact] = [
         [
             (IT, "rim:mayReplace", "proc:surgical-treatment"),
             (IT, "rim:mayReplace", "proc:drug-treatment"),
+            ("proc:surgical-treatment", "rim:moreAggressiveThan", IT),
+            ("proc:drug-treatment", "rim:moreAggressiveThan", IT),
         ],
     ),
     PageFact(
@@ -195,13 +213,15 @@ FACTS: list[PageFact] = [
     PageFact(
         18,
         "diagnostic-aspect",
-        f"asp:diagnostic rim:aspectOf {IR} ; a rim:DiagnosticAspect , schema:DiagnosticProcedure .",
+        "asp:diagnostic a rim:DiagnosticAspect , schema:MedicalEntity .",
         [(IR, "rim:hasAspect", "asp:diagnostic")],
+        [("asp:diagnostic", "rim:aspectOf", IR)],
     ),
     PageFact(
         19,
         "targeted-sampling-of-lesions",
         f"{IGS} a schema:DiagnosticProcedure .",
+        [],
         [("asp:diagnostic", "rim:comprisesProcedure", IGS)],
     ),
     PageFact(
@@ -258,6 +278,7 @@ FACTS: list[PageFact] = [
         24,
         "any-technique-by-indication-and-need",
         "",
+        [],
         [
             (
                 "asp:diagnostic",
@@ -271,6 +292,7 @@ FACTS: list[PageFact] = [
         "five-guidance-modalities",
         """{ SELECT (COUNT(?m) AS ?n) WHERE { asp:diagnostic rim:imageGuidedBy ?m } }
         FILTER (?n = 5)""",
+        [],
         [
             ("asp:diagnostic", "rim:imageGuidedBy", f"mod:{m}")
             for m in ("radiography", "ultrasound", "ct", "mri", "angiography")
@@ -289,6 +311,7 @@ FACTS: list[PageFact] = [
             (VIDEO, "schema:creator", "org:sfr"),
             (VIDEO, "schema:about", IR),
             (PAGE, "schema:video", VIDEO),
+            ("org:sfr", "schema:alternateName", '"SFR"'),
         ],
     ),
     PageFact(
@@ -308,18 +331,21 @@ FACTS: list[PageFact] = [
         29,
         "centres-offer-interventional-radiology",
         "",
+        [(GROUP, "schema:medicalSpecialty", IR)],
         [(f"centre:{c}", "schema:medicalSpecialty", IR) for c in CENTRES],
     ),
     PageFact(
         30,
         "centres-offer-conventional-radiology",
         "",
+        [(GROUP, "schema:medicalSpecialty", CR)],
         [(f"centre:{c}", "schema:medicalSpecialty", CR) for c in CENTRES],
     ),
     PageFact(
         31,
         "group-member-of-vidi",
         'net:vidi a rim:Network ; schema:name "Vidi" .',
+        [],
         [(GROUP, "schema:memberOf", "net:vidi")],
     ),
     PageFact(
@@ -328,10 +354,10 @@ FACTS: list[PageFact] = [
         f"{PAGE} a schema:MedicalWebPage .",
         [
             (PAGE, "schema:name", '"Qu’est-ce-que la radiologie interventionnelle ?"'),
-            (PAGE, "schema:inLanguage", '"fr"'),
             (PAGE, "schema:about", IR),
-            (PAGE, "schema:publisher", GROUP),
         ],
+        [(PAGE, "schema:publisher", GROUP)],
+        [(PAGE, "schema:inLanguage", '"fr"')],
     ),
     PageFact(
         33,
@@ -348,33 +374,52 @@ def _ask(graph: rdflib.Graph, body: str) -> bool:
 
 @pytest.mark.parametrize("fact", FACTS, ids=[f"{f.number:02d}-{f.name}" for f in FACTS])
 def test_page_fact_holds(knowledge_graph: rdflib.Graph, fact: PageFact) -> None:
-    assert _ask(knowledge_graph, _pattern(fact.reified) + "\n" + fact.where)
+    assert _ask(knowledge_graph, _pattern(fact.triples) + "\n" + fact.where)
 
 
 @pytest.mark.parametrize("fact", FACTS, ids=[f"{f.number:02d}-{f.name}" for f in FACTS])
 def test_page_fact_is_sourced(knowledge_graph: rdflib.Graph, fact: PageFact) -> None:
+    """Quoted where one passage says it, inferred from quoted facts, or observed."""
+    record = f"""rim:checklistItem {fact.number} ;
+        prov:wasDerivedFrom doc:interventional-radiology-page"""
     for s, p, o in fact.reified:
-        body = f"""?fact a rim:Fact ; rim:checklistItem {fact.number} ;
+        body = f"""?fact a rim:Fact ; {record} ;
             rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ;
-            prov:wasDerivedFrom doc:interventional-radiology-page ;
             oa:hasSelector/oa:exact ?quote ."""
-        assert _ask(knowledge_graph, body), f"no sourced fact for {s} {p} {o}"
+        assert _ask(knowledge_graph, body), f"no quoted fact for {s} {p} {o}"
+    for s, p, o in fact.inferred:
+        body = f"""?inference a rim:Inference ; {record} ;
+            rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ;
+            rim:reasoning ?why ; rim:premise ?premise .
+        FILTER NOT EXISTS {{
+            ?inference rim:premise+ ?loose .
+            FILTER NOT EXISTS {{ ?loose a rim:Inference }}
+            FILTER NOT EXISTS {{ ?loose a rim:Fact ; oa:hasSelector/oa:exact ?quote }}
+        }}"""
+        assert _ask(knowledge_graph, body), f"no inference from quoted facts for {s} {p} {o}"
+    for s, p, o in fact.observed:
+        body = f"""?observation a rim:EditorialObservation ; {record} ;
+            rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ; rim:reasoning ?why .
+        FILTER NOT EXISTS {{ ?observation oa:hasSelector ?quote }}"""
+        assert _ask(knowledge_graph, body), f"no editorial observation for {s} {p} {o}"
 
 
 def test_checklist_is_complete() -> None:
     assert sorted({f.number for f in FACTS}) == list(range(1, 34))
 
 
-def test_every_sourced_fact_is_in_the_checklist(knowledge_graph: rdflib.Graph) -> None:
-    """No rim:Fact escapes this table: each one's triple is listed under its number."""
-    listed = {
-        (number, s, p, o)
-        for fact in FACTS
-        for number, (s, p, o) in [(fact.number, t) for t in fact.reified]
-    }
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [("Fact", "reified"), ("Inference", "inferred"), ("EditorialObservation", "observed")],
+)
+def test_every_statement_record_is_in_the_checklist(
+    knowledge_graph: rdflib.Graph, kind: str, field: str
+) -> None:
+    """No fact, inference or observation escapes this table: each is listed under its number."""
+    listed = {(fact.number, *t) for fact in FACTS for t in getattr(fact, field)}
     values = "\n".join(f"({n} {s} {p} {o})" for n, s, p, o in listed)
-    query = f"""SELECT ?fact WHERE {{
-        ?fact a rim:Fact ; rim:checklistItem ?n ;
+    query = f"""SELECT ?record WHERE {{
+        ?record a rim:{kind} ; rim:checklistItem ?n ;
             rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
         FILTER NOT EXISTS {{ VALUES (?n ?s ?p ?o) {{ {values} }} }}
     }}"""

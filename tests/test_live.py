@@ -16,6 +16,7 @@ from urllib.error import HTTPError
 import pytest
 import rdflib
 
+from publisher.labels import capitalized
 from tests.conftest import ROOT, LiveServer
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -162,7 +163,7 @@ def test_home_and_centre_pages_in_chromium_in_french_and_english(live_server: st
         assert any(h.startswith(f"/doc/{CENTRE}") for h in links)
 
         page = chromium("--dump-dom", f"{live_server}doc/{CENTRE}?lang={lang}")
-        assert heading(page) == centre[lang]
+        assert heading(page) == capitalized(centre[lang])  # headings start with a capital
         links = visible_links(page)
         assert links.get(f"/doc/{SPECIALTY}?lang={lang}") == specialty[lang]
         assert "«" in page and "</blockquote>" in page  # the quoted source sentence

@@ -92,15 +92,16 @@ def schema_subclasses(
 def test_ontology_header(ontology_graph: rdflib.Graph) -> None:
     onto = iri("ontology")
     assert (onto, RDF.type, OWL.Ontology) in ontology_graph
-    assert (onto, OWL.versionIRI, iri("ontology/1.0.0")) in ontology_graph
-    assert (onto, OWL.versionInfo, rdflib.Literal("1.0.0")) in ontology_graph
+    assert (onto, OWL.versionIRI, iri("ontology/2.0.0")) in ontology_graph
+    assert (onto, OWL.versionInfo, rdflib.Literal("2.0.0")) in ontology_graph
+    assert (onto, OWL.priorVersion, iri("ontology/1.0.0")) in ontology_graph
     license_iri = rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
     assert (onto, DCTERMS.license, license_iri) in ontology_graph
     assert (onto, VANN.preferredNamespacePrefix, rdflib.Literal("rim")) in ontology_graph
     for predicate in (DCTERMS.title, DCTERMS.description, SKOS.editorialNote):
         assert _languages(ontology_graph, onto, predicate) == {"fr", "en"}, predicate
     note = " ".join(str(n) for n in ontology_graph.objects(onto, SKOS.editorialNote))
-    assert "id/{kind}/{slug}" in note and "rim:Fact" in note
+    assert "id/{kind}/{slug}" in note and "rim:Fact" in note and "rim:Inference" in note
 
 
 def test_terms_are_declared(ontology_graph: rdflib.Graph) -> None:
@@ -229,10 +230,17 @@ def test_specialty_hierarchy(knowledge_graph: rdflib.Graph) -> None:
 
 
 def test_modalities_map_to_schema(knowledge_graph: rdflib.Graph) -> None:
-    expected = {"ct": SCHEMA.CT, "mri": SCHEMA.MRI, "ultrasound": SCHEMA.Ultrasound,
-                "radiography": SCHEMA.Radiography}  # fmt: skip
-    for slug, term in expected.items():
-        assert (iri(f"id/modality/{slug}"), SKOS.closeMatch, term) in knowledge_graph
+    """Issue 12: each member is exact or not, and the alignment note says which and why."""
+    expected = {"ct": (SKOS.exactMatch, SCHEMA.CT), "mri": (SKOS.exactMatch, SCHEMA.MRI),
+                "ultrasound": (SKOS.exactMatch, SCHEMA.Ultrasound),
+                "radiography": (SKOS.closeMatch, SCHEMA.Radiography)}  # fmt: skip
+    for slug, (match, term) in expected.items():
+        modality = iri(f"id/modality/{slug}")
+        assert (modality, match, term) in knowledge_graph
+        note = " ".join(str(n) for n in knowledge_graph.objects(modality, SKOS.note))
+        name = str(term).rsplit("/", 1)[-1]
+        kind = "exactMatch" if match == SKOS.exactMatch else "closeMatch, not exact"
+        assert f"schema:{name}" in note and kind in note, note
     angiography = iri("id/modality/angiography")
     assert not any(
         o.startswith(str(SCHEMA)) for o in knowledge_graph.objects(angiography, SKOS.closeMatch)

@@ -106,7 +106,7 @@ def test_the_diagram_has_a_box_per_class_and_the_links(client: FlaskClient) -> N
         assert f'<a href="#{str(cls)[len(rim(BASE)) :]}"><rect' in svg
     ontology = pub(client).dataset.rdflib_graph("ontology")
     shapes = pub(client).dataset.rdflib_graph("shapes")
-    links = edges(ontology, BASE, shapes)
+    links = edges(ontology, BASE, shapes, pub(client).dataset.rdflib_graph("data"))
     assert len(re.findall(r'<path d="[^"]+" fill="none"', svg)) == len(links) > len(classes) // 2
     assert "<title>has aspect</title>" in svg
     ElementTree.fromstring(svg)  # well-formed XML

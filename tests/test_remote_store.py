@@ -26,7 +26,7 @@ from publisher.store import (
     query_text,
     remote,
 )
-from publisher.store.loader import Loader, LoadFailed
+from publisher.store.loader import Lease, Loader, LoadFailed
 from publisher.store.remote import RemoteStore, version_of
 from tests import servers
 from tests.conftest import BASE, DATA, MINI, RICH, remote_store
@@ -131,6 +131,20 @@ def test_readers_see_the_old_or_the_new_dataset_never_a_mix(server: Server) -> N
     assert store.count() == len(new.nquads.splitlines())
 
 
+class BrokenSwap(Loader):
+    """A load whose swap meets a wrong update URL, and whose clean-up fails too."""
+
+    def _swap(self, staging: dict[str, str], version: str, lease: Lease) -> None:
+        good, self.update_url = self.update_url, self.update_url + "-nowhere"
+        try:
+            super()._swap(staging, version, lease)
+        finally:
+            self.update_url = good
+
+    def _drop(self, graphs: list[str]) -> None:
+        pass  # say the network went: the staging graphs stay for the next load
+
+
 @pytest.mark.parametrize("via", ["graph-store", "update"])
 def test_a_failed_swap_keeps_the_old_data_and_the_next_load_cleans_up(
     server: Server, via: str
@@ -138,24 +152,30 @@ def test_a_failed_swap_keeps_the_old_data_and_the_next_load_cleans_up(
     good = remote_store(server)
     good.load(load([MINI], BASE))
     before = (good.count(), good.version())
-    broken = remote_store(server)
-    broken.update_url = server.update_url + "-nowhere"
-    broken.graph_store_url = server.graph_store_url
     new = load([MINI, RICH], BASE)
     with pytest.raises(LoadFailed) as caught:
-        Loader(broken, via=via).replace(new, version_of(new))
+        BrokenSwap(remote_store(server), via=via).replace(new, version_of(new))
     message = str(caught.value)
-    assert "-nowhere" in message and "HTTP 404" in message
-    assert ("swapping" in message) if via == "graph-store" else ("loading" in message)
+    assert "-nowhere" in message and "HTTP 404" in message and "swapping" in message
     assert (good.count(), good.version()) == before
-    if via == "graph-store":
-        assert len(staging_graphs(good)) == 3  # its clean-up failed too: left for the next load
+    assert len(staging_graphs(good)) == 3  # left for the next load
     steps: list[str] = []
     Loader(good, progress=steps.append, via=via).replace(new, version_of(new))
     assert staging_graphs(good) == []
     assert (good.count(), good.version()) == (len(new.nquads.splitlines()), version_of(new))
-    if via == "graph-store":
-        assert any("earlier failed load" in step for step in steps)
+    assert any("earlier failed load" in step for step in steps)
+
+
+def test_a_wrong_update_url_fails_before_anything_is_written(server: Server) -> None:
+    good = remote_store(server)
+    good.load(load([MINI], BASE))
+    before = (good.count(), good.version())
+    broken = remote_store(server)
+    broken.update_url = server.update_url + "-nowhere"
+    new = load([MINI, RICH], BASE)
+    with pytest.raises(LoadFailed, match="taking the load lease failed.*-nowhere.*HTTP 404"):
+        Loader(broken).replace(new, version_of(new))
+    assert (good.count(), good.version()) == before and staging_graphs(good) == []
 
 
 def test_loading_twice_gives_the_same_store(server: Server) -> None:

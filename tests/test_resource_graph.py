@@ -89,19 +89,27 @@ def test_document_holds_own_triples_labels_of_links_and_provenance(
     assert {"fr", "en"} <= labels
     # the group's own facts are not repeated here (only its labels)
     assert (group, SCHEMA.memberOf, None) not in graph
-    # provenance: a fact about the centre's specialty, its source and its quote
-    facts = [
+    # provenance: a fact about the centre's town, its source and its quote
+    town = rdflib.URIRef(f"{BASE}id/town/frejus")
+    [fact] = [
+        f
+        for f in graph.subjects(RDF.subject, centre)
+        if graph.value(f, RDF.predicate) == SCHEMA.location and graph.value(f, RDF.object) == town
+    ]
+    page = graph.value(fact, PROV.wasDerivedFrom)
+    assert page is not None and graph.value(page, RDFS.label) is not None
+    quote = graph.value(graph.value(fact, OA.hasSelector), OA.exact)
+    assert "radiologie interventionnelle" in str(quote)
+    # the centre's specialty is an inference: the document names its premises
+    rim = rdflib.Namespace(f"{BASE}ontology#")
+    [inference] = [
         f
         for f in graph.subjects(RDF.subject, centre)
         if graph.value(f, RDF.predicate) == SCHEMA.medicalSpecialty
         and graph.value(f, RDF.object) == specialty
     ]
-    assert facts
-    fact = facts[0]
-    page = graph.value(fact, PROV.wasDerivedFrom)
-    assert page is not None and graph.value(page, RDFS.label) is not None
-    quote = graph.value(graph.value(fact, OA.hasSelector), OA.exact)
-    assert "radiologie interventionnelle" in str(quote)
+    assert (inference, RDF.type, rim.Inference) in graph
+    assert len(list(graph.objects(inference, rim.premise))) == 2
 
 
 def test_inverse_links_are_in_the_document(client: FlaskClient) -> None:

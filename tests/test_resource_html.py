@@ -28,7 +28,7 @@ def test_page_links_every_related_thing_and_keeps_the_chosen_language(
     ):
         assert f'href="/doc/{target}?lang=en"' in html, target
     assert 'href="/ontology?lang=en#ImagingCentre"' in html
-    assert re.search(r'<a class="fact" href="/doc/fact/[^"]+\?lang=en">fact</a>', html)
+    assert re.search(r'<a class="fact" href="/doc/fact/[^"]+\?lang=en">[^<]+ — offers — ', html)
 
 
 def test_each_fact_shows_its_source_page_and_quote(client: FlaskClient) -> None:
@@ -61,8 +61,8 @@ def test_labels_follow_the_language(app: Flask) -> None:
     client = app.test_client()
     fr = client.get("/doc/specialty/interventional-radiology?lang=fr").get_data(True)
     en = client.get("/doc/specialty/interventional-radiology?lang=en").get_data(True)
-    assert "<h1>radiologie interventionnelle</h1>" in fr
-    assert "<h1>interventional radiology</h1>" in en
+    assert "<h1>Radiologie interventionnelle</h1>" in fr
+    assert "<h1>Interventional radiology</h1>" in en
 
 
 def test_unstated_sourced_facts_are_still_shown() -> None:
@@ -76,15 +76,13 @@ def test_unstated_sourced_facts_are_still_shown() -> None:
     page = resource_page(graph, str(s), Graph(), BASE, "en")
     assert not page.rows
     assert [row.values[0].value.text for row in page.other] == ["v"]
-    assert page.other[0].sources[0].facts[0].href == "/doc/fact/f"
+    assert page.sources[0].facts[0].href == "/doc/fact/f"
 
 
 def test_fact_page_reads_as_a_statement_and_shows_its_quote(client: FlaskClient) -> None:
-    html = client.get("/doc/fact/centre-frejus-offers-interventional-radiology?lang=en").get_data(
-        as_text=True
-    )
+    html = client.get("/doc/fact/centre-frejus-located-in-frejus?lang=en").get_data(as_text=True)
     heading = re.search(r"<h1>(.*?)</h1>", html)
-    assert heading and heading.group(1).endswith("· medical specialty · interventional radiology")
+    assert heading and heading.group(1).endswith(" — is located in — Fréjus")
     assert "<span>« Nos centres d’imagerie" in html  # the selector's exact quote, not a node id
 
 

@@ -151,7 +151,7 @@ def test_every_page_uses_only_real_schema_org_terms(client: FlaskClient, lang: s
     assert not problems, problems
 
 
-def test_centre_is_a_medical_clinic_with_specialty_services_and_organisation(
+def test_centre_is_a_medical_clinic_with_specialty_and_organisation(
     client: FlaskClient,
 ) -> None:
     data = embedded(client.get("/doc/centre/frejus?lang=en").get_data(True))[0]
@@ -161,9 +161,8 @@ def test_centre_is_a_medical_clinic_with_specialty_services_and_organisation(
     specialties = specialties if isinstance(specialties, list) else [specialties]
     assert any(s["@id"].endswith("/id/specialty/interventional-radiology") for s in specialties)
     assert all(s["@type"] == "MedicalSpecialty" for s in specialties)
-    services = data["availableService"]
-    services = services if isinstance(services, list) else [services]
-    assert services and all("MedicalProcedure" in s["@type"] for s in services)
+    # Issue 15: the page never says a centre performs given procedures: no service.
+    assert "availableService" not in data
     parent = data["parentOrganization"]
     assert parent["@type"] == "MedicalOrganization"
     assert parent["memberOf"]["@id"].endswith("/id/network/vidi")
@@ -175,11 +174,20 @@ def test_modality_procedure_page_and_video_types(client: FlaskClient) -> None:
 
     ct = first("/doc/modality/ct")
     assert ct["@type"] == "MedicalImagingTechnique"
-    # skos:exactMatch becomes sameAs; the closeMatch to schema:CT does not
+    # skos:exactMatch becomes sameAs (issue 12: the exact schema.org member is named);
+    # the closeMatch to a SNOMED CT procedure concept does not
     assert "http://radlex.org/RID/RID10321" in ct["sameAs"]
-    assert not any("schema.org" in same for same in ct["sameAs"])
-    aspect = first("/doc/aspect/therapeutic")["@type"]
-    assert "TherapeuticProcedure" in aspect and "MedicalProcedure" in aspect
+    assert "https://schema.org/CT" in ct["sameAs"]
+    assert "http://snomed.info/id/77477000" not in ct["sameAs"]
+    for slug, member in (("mri", "MRI"), ("ultrasound", "Ultrasound")):
+        assert f"https://schema.org/{member}" in first(f"/doc/modality/{slug}")["sameAs"]
+    # schema:Radiography is only close (it is also a specialty): never identity
+    radiography = first("/doc/modality/radiography")
+    assert "schema.org" not in json.dumps(radiography.get("sameAs", []))
+    # an aspect groups procedures; it is not typed as one
+    aspect = first("/doc/aspect/therapeutic")
+    assert aspect["@type"] == "MedicalEntity"
+    assert aspect["relevantSpecialty"]["@id"].endswith("/id/specialty/interventional-radiology")
     page = first("/doc/document/interventional-radiology-page")
     assert "MedicalWebPage" in page["@type"]
     assert page["publisher"]["@id"].endswith("/id/organisation/var-imagerie-medicale")
@@ -222,8 +230,7 @@ def test_pyld_expands_the_centre_into_the_intended_triples(client: FlaskClient) 
     assert (centre, sdo.parentOrganization, group) in graph
     assert (group, sdo.memberOf, rdflib.URIRef(f"{BASE}id/network/vidi")) in graph
     assert (centre, sdo.location, rdflib.URIRef(f"{BASE}id/town/frejus")) in graph
-    services = list(graph.objects(centre, sdo.availableService))
-    assert services and all((s, rdflib.RDF.type, sdo.MedicalProcedure) in graph for s in services)
+    assert list(graph.objects(centre, sdo.availableService)) == []
     assert graph.value(centre, sdo.name) is not None
     page = rdflib.URIRef(f"{BASE}doc/centre/frejus")
     assert (centre, sdo.mainEntityOfPage, page) in graph

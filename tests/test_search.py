@@ -160,7 +160,7 @@ def test_empty_or_nonsense_gives_zero_results(graph_client: FlaskClient, q: str)
         ("page=1.5", "page"),
         ("size=1000", "size"),
         ("lang=xx", "lang"),
-        ("modality=Not%20A%20Slug", "modality"),
+        ("modality=Not%20A%20Modality", "valid values: angiography (angiographie)"),
         ("town=%3Cscript%3E", "town"),
         ("type=unknown:Prefix", "type"),
         ("centre=http://elsewhere.example/id/centre/frejus", "centre"),
@@ -176,8 +176,92 @@ def test_bad_parameters_are_400_with_a_message(
     assert message in body and "Traceback" not in body
 
 
-def test_unknown_but_well_formed_facet_value_finds_nothing(graph_client: FlaskClient) -> None:
-    assert search(graph_client, q="radio", modality="pet")["total"] == 0
+# ---------------------------------------------------------------- issue 12: as people type it
+
+
+def test_issue_12_a_value_naming_nothing_lists_the_facets_values(graph_client: FlaskClient) -> None:
+    response = graph_client.get("/search", query_string={"q": "radio", "modality": "pet"})
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "modality: nothing is called 'pet'" in body
+    for slug, label in (("ct", "scanner"), ("mri", "IRM"), ("ultrasound", "échographie")):
+        assert f"{slug} ({label})" in body
+    towns = graph_client.get("/search", query_string={"town": "Fréjuss"}).get_data(as_text=True)
+    assert "frejus (Fréjus)" in towns and "saint-raphael (Saint-Raphaël)" in towns
+    assert "ct" not in towns.split("valid values:")[1]  # a modality is no example of a town
+
+
+IR = "interventional-radiology"
+
+
+@pytest.mark.parametrize(
+    ("facet", "spellings", "expected"),
+    [
+        ("town", ["Fréjus", "frejus", "FREJUS", "fréjus", f"{BASE}id/town/frejus"], "frejus"),
+        ("town", ["Saint-Raphaël", "saint raphael", "saint-raphael"], "saint-raphael"),
+        ("modality", ["IRM", "MRI", "irm", "mri", "magnetic resonance imaging"], "mri"),
+        ("modality", ["scanner", "Scanner", "CT", "ct"], "ct"),
+        ("modality", ["Échographie", "echographie", "ultrasound"], "ultrasound"),
+        ("specialty", ["Radiologie interventionnelle", "interventional radiology"], IR),
+    ],
+)
+def test_issue_12_facets_accept_what_a_person_writes(
+    graph_client: FlaskClient, facet: str, spellings: list[str], expected: str
+) -> None:
+    for spelling in spellings:
+        document = search(graph_client, **{facet: spelling})
+        assert document["total"] > 0, spelling
+        assert f"{BASE}id/{facet}/{expected}" in iris(document), spelling  # its own value
+        chosen = [v["value"] for v in document["facets"][facet]]
+        assert f"{BASE}id/{facet}/{expected}" in chosen, spelling
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "ImagingCentre",
+        "rim:ImagingCentre",
+        "imaging centre",
+        "Centre d'imagerie",
+        "centre d’imagerie",
+    ],
+)
+def test_issue_12_type_accepts_a_term_or_a_label(graph_client: FlaskClient, spelling: str) -> None:
+    document = search(graph_client, type=spelling)
+    assert document["total"] >= 3
+    assert all("rim:ImagingCentre" in item["type"] for item in document["items"])
+
+
+def test_issue_12_a_value_written_as_a_label_toggles_off(graph_client: FlaskClient) -> None:
+    document = search(graph_client, town="Fréjus", type="centre d'imagerie")
+    (chosen,) = [v for v in document["facets"]["town"] if v["value"] == f"{BASE}id/town/frejus"]
+    assert "town=" not in chosen["filter"]  # its link takes the town away again
+    assert "type=rim%3AImagingCentre" in document["view"]["first"]
+
+
+def test_issue_12_search_and_api_agree_on_centres_of_a_modality(graph_client: FlaskClient) -> None:
+    """The facet follows the partner query's relation (publisher/relations.py)."""
+    for modality in ("mri", "ct", "ultrasound", "radiography", "angiography"):
+        api = graph_client.get(f"/api/centres-by-modality?modality={modality}").get_json()
+        expected = {row["centre"] for row in api["results"]}
+        found = search(graph_client, modality=modality, type="ImagingCentre", size=100)
+        assert set(iris(found)) == expected, modality
+    mri = search(graph_client, modality="mri", type="ImagingCentre")
+    assert mri["total"] == 3
+
+
+def test_issue_12_type_facet_shows_labels_in_their_own_language(graph_client: FlaskClient) -> None:
+    for lang in ("fr", "en"):
+        response = graph_client.get("/search", query_string={"q": "irm", "lang": lang})
+        assert response.headers["Content-Type"] == "application/ld+json; charset=utf-8"
+        types = {v["value"]: v["label"] for v in response.get_json()["facets"]["type"]}
+        concept = types["http://www.w3.org/2004/02/skos/core#Concept"]
+        assert concept["@value"] != "Concept" and concept.get("@language") in (lang, None)
+        for value, label in types.items():
+            assert label["@value"] != value.rsplit("#", 1)[-1].rsplit("/", 1)[-1], value
+            assert label.get("@language") in (lang, None)
+    html = graph_client.get("/search?q=irm&lang=en", headers={"Accept": "text/html"})
+    assert ">Concept<" not in html.get_data(as_text=True)
 
 
 def test_jsonld_parses_as_rdf_without_network(graph_client: FlaskClient) -> None:

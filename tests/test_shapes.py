@@ -140,6 +140,12 @@ INVALID_EXAMPLES: dict[str, tuple[str | None, str | None]] = {
     "FactAssertedShape": ("id/fact/unasserted-telephone", "rdf:subject"),
     "ProvenanceRequiredShape": ("id/centre/frejus", "schema:telephone"),
     "ProvenanceRequiredShape--blank-node": (None, "schema:streetAddress"),
+    "ProvenanceRequiredShape--entailed-only": ("id/specialty/nuclear-radiology", "skos:broader"),
+    "ProvenanceRequiredShape--premise-not-sourced": ("id/centre/frejus", "schema:telephone"),
+    "ProvenanceRequiredShape--abbreviation": ("id/organisation/inca", "schema:alternateName"),
+    "InferencePremiseShape": ("id/fact/premise-is-a-page", "rim:premise"),
+    "ReasoningShape": ("id/fact/reasoning-in-english-only", "rim:reasoning"),
+    "ObservationUnquotedShape": ("id/fact/quoted-observation", "oa:hasSelector"),
 }
 
 

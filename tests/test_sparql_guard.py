@@ -1,11 +1,11 @@
 """The guard reads queries as the grammar does: keywords cannot hide, nor be faked."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from publisher.sparql.guard import check_graphs, inspect
-from publisher.store import QueryRefused
+from publisher.store import QueryRefused, QuerySyntaxError
 
 LOCAL = {"http://h/graph/data", "http://h/graph/ontology"}
 
@@ -26,7 +26,8 @@ LOCAL = {"http://h/graph/data", "http://h/graph/ontology"}
     ],
 )
 def test_service_is_refused_wherever_and_however_written(query: str) -> None:
-    with pytest.raises(QueryRefused, match="SERVICE"):
+    # An escaped keyword is a syntax error to pyoxigraph, and refused unparsed here.
+    with pytest.raises((QueryRefused, QuerySyntaxError), match="SERVICE"):
         inspect(query, "http://h/", LOCAL)
 
 
@@ -43,13 +44,6 @@ def test_service_is_refused_wherever_and_however_written(query: str) -> None:
 )
 def test_look_alikes_are_not_refused(query: str) -> None:
     assert inspect(query, "http://h/", LOCAL).form == "SELECT"
-
-
-def test_allow_listed_service_passes() -> None:
-    query = "SELECT * WHERE { SERVICE <http://partner/sparql> { ?s ?p ?o } }"
-    assert inspect(query, None, LOCAL, ("http://partner/sparql",)).form == "SELECT"
-    with pytest.raises(QueryRefused):
-        inspect(query, None, LOCAL, ("http://partner/other",))
 
 
 @pytest.mark.parametrize(
@@ -112,6 +106,7 @@ _DECOYS = [
 ]
 
 
+@settings(deadline=None)  # a query naming SERVICE is parsed by rdflib: tens of ms
 @given(
     before=st.lists(st.sampled_from(_DECOYS), max_size=3),
     after=st.lists(st.sampled_from(_DECOYS), max_size=3),
@@ -125,11 +120,11 @@ def test_guard_finds_service_exactly_when_it_is_there(
 ) -> None:
     clause = f"{keyword}{spacing}<http://evil/sparql>{spacing}{{ ?a ?b ?c }}"
     if real and comment:
-        clause = clause.replace(keyword, "# " + keyword, 1) + "\n"  # now only a comment
+        clause = "".join(f"# {line}\n" for line in clause.splitlines())  # only a comment
     body = "\n".join([*before, clause if real else "", *after])
     query = f"PREFIX e: <http://x/>\nSELECT * WHERE {{\n{body}\n}}"
-    if real and not comment:
-        with pytest.raises(QueryRefused, match="SERVICE"):
+    if real and not comment:  # an escaped keyword is a syntax error to the engine too
+        with pytest.raises((QueryRefused, QuerySyntaxError), match="SERVICE"):
             inspect(query, "http://h/", LOCAL)
     else:
         assert inspect(query, "http://h/", LOCAL).form == "SELECT"

@@ -205,6 +205,39 @@ def test_format_parameter_wins_over_accept(web: FlaskClient, base: str) -> None:
         assert answer.mimetype == "text/tab-separated-values"
 
 
+@pytest.mark.parametrize(
+    ("accept", "token"),
+    [
+        ("text/n3", None),
+        ("text/rdf+n3", None),
+        ("application/n3", None),
+        ("application/sparql-results+json", "n3"),
+        ("", "text/n3"),
+    ],
+)
+def test_issue_12_n3_is_answered_with_turtle(
+    web: FlaskClient, base: str, accept: str, token: str | None
+) -> None:
+    params = {"query": construct_frejus(base), **({"format": token} if token else {})}
+    answer = web.get("/sparql", query_string=params, headers={"Accept": accept})
+    assert answer.status_code == 200 and answer.mimetype == "text/turtle"
+    graph = rdflib.Graph().parse(data=answer.get_data(as_text=True), format="n3")
+    assert (rdflib.URIRef(f"{base}id/centre/frejus"), None, None) in graph
+
+
+def test_format_may_be_a_list_of_media_types(web: FlaskClient, base: str) -> None:
+    """SPARQLWrapper repeats its Accept header as a ``format`` value for JSON-LD."""
+    answer = web.get(
+        "/sparql",
+        query_string=[
+            ("query", construct_frejus(base)),
+            ("format", "json-ld"),
+            ("format", "application/ld+json,application/x-json+ld"),
+        ],
+    )
+    assert answer.status_code == 200 and answer.mimetype == "application/ld+json"
+
+
 def test_graph_queries_default_to_turtle(web: FlaskClient, base: str) -> None:
     answer = web.get(
         "/sparql", query_string={"query": construct_frejus(base)}, headers={"Accept": "*/*"}
@@ -329,7 +362,7 @@ def test_service_description_parses_as_rdf(
     service = next(graph.subjects(rdflib.RDF.type, SD.Service))
     assert graph.value(service, SD.endpoint) == rdflib.URIRef(f"{base}sparql")
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
-    assert len(set(graph.objects(service, SD.resultFormat))) == 10
+    assert len(set(graph.objects(service, SD.resultFormat))) == 11  # and N3, answered with Turtle
     names = {str(n) for n in graph.objects(None, SD.name)}
     assert f"{base}graph/data" in names
     sizes = [int(s) for s in graph.objects(None, VOID.triples)]
@@ -438,12 +471,76 @@ def test_relative_iris_resolve_against_the_base_url(web: FlaskClient, base: str)
     assert "Var Imagerie Médicale – Fréjus" in names
 
 
-def test_description_states_federation_only_with_an_allow_list(sparql_settings: Settings) -> None:
-    def features(settings: Settings) -> set[rdflib.term.Node]:
-        answer = create_app(settings).test_client().get("/sparql?format=ttl")
-        graph = rdflib.Graph().parse(data=answer.data, format="turtle")
-        return set(graph.objects(None, SD.feature))
+def test_description_never_claims_federation(sparql_settings: Settings) -> None:
+    answer = create_app(sparql_settings).test_client().get("/sparql?format=ttl")
+    graph = rdflib.Graph().parse(data=answer.data, format="turtle")
+    assert SD.UnionDefaultGraph in set(graph.objects(None, SD.feature))
+    assert SD.BasicFederatedQuery not in set(graph.objects(None, SD.feature))
 
-    assert SD.BasicFederatedQuery not in features(sparql_settings)
-    allowed = sparql_settings.with_changes(service_allowlist=("http://partner.example/sparql",))
-    assert {SD.BasicFederatedQuery, SD.UnionDefaultGraph} <= features(allowed)
+
+# ---------------------------------------------------------------- issue 12: prefixes, errors
+
+
+def test_issue_12_service_description_and_page_list_the_predeclared_prefixes(
+    web: FlaskClient, base: str
+) -> None:
+    from publisher.sparql.prefixes import PREDECLARED, resolve
+
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    answer = web.get("/sparql", headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=answer.get_data(as_text=True), format="turtle")
+    declared = {
+        str(graph.value(d, sh.prefix)): str(graph.value(d, sh.namespace))
+        for d in graph.objects(None, sh.declare)
+    }
+    assert declared == dict(resolve(base))
+    assert declared["rim"] == f"{base}ontology#" and set(declared) == set(PREDECLARED)
+    assert {"rim", "schema", "skos", "rdfs", "rdf", "owl", "xsd", "prov", "oa"} <= set(declared)
+    assert {"dcterms", "void"} <= set(declared)
+    html = web.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    for prefix, namespace in declared.items():
+        assert f"<code>{prefix}:</code>" in html and namespace in html
+
+
+def test_issue_12_every_predeclared_prefix_is_usable(web: FlaskClient, base: str) -> None:
+    from publisher.sparql.prefixes import PREDECLARED
+
+    patterns = " UNION ".join(f"{{ ?s a {prefix}:X }}" for prefix in PREDECLARED)
+    answer = web.get("/sparql", query_string={"query": f"ASK {{ {patterns} }}"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    for query in (
+        "SELECT ?c WHERE { ?c a rim:ImagingCentre }",
+        f"SELECT ?c FROM <{base}graph/data> WHERE {{ ?c a rim:ImagingCentre }}",  # parsed first
+    ):
+        first = web.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
+        assert f"{base}id/centre/frejus" in first.get_data(as_text=True), query
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "SELECT ?c WHERE { ?c a rim:ImagingCentre ; foaf:name ?n }",
+            "SPARQL syntax error at line 1, column 44: the prefix foaf: is not declared",
+        ),
+        (
+            "SELECT * WHERE {\n  ?s ?p ?o .\n  ?s ?p }",
+            "SPARQL syntax error at line 3, column 10 (the end of the query): expected",
+        ),
+        (
+            "SELECT (COUNT(*) ?n) WHERE { ?s ?p ?o }",
+            "SPARQL syntax error at line 1, column 23 (at 'HERE { ?s ?p ?o }'): expected",
+        ),
+    ],
+)
+def test_issue_12_a_syntax_error_is_one_readable_line(
+    web: FlaskClient, query: str, expected: str
+) -> None:
+    answer = web.get("/sparql", query_string={"query": query})
+    message = answer.get_data(as_text=True).strip()
+    assert answer.status_code == 400
+    assert message.startswith(expected), message
+    assert "\n" not in message and "\\u{" not in message and "[_]" not in message
+    page = web.get("/sparql", query_string={"query": query}, headers={"Accept": "text/html"})
+    assert page.status_code == 400
+    assert expected.split(":")[0].split(" (")[0] in page.get_data(as_text=True)

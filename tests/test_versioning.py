@@ -102,6 +102,10 @@ def test_the_guard_catches_a_removed_term(tmp_path: Path) -> None:
     ontology.write_text(text[:start] + text[end:], encoding="utf-8")
     problems, report = release_problems(release, copy)
     assert any(c.resource == "rim:Video" and c.kind == "removed" for c in report.breaking)
+    current = versioning.ontology_version(graphs(PROJECT_ROOT)["ontology"]) or ""
+    if versioning.parse(current)[0] > versioning.parse(release.name)[0]:
+        assert problems == []  # already a major release ahead: the removal needs no more
+        return
     assert problems and "rim:Video: removed" in problems[0]
 
 

@@ -10,7 +10,7 @@ import click
 from publisher import progress
 from publisher.config import Settings
 from publisher.store.base import StoreError
-from publisher.store.loader import DEFAULT_BATCH, Loader
+from publisher.store.loader import DEFAULT_BATCH, DEFAULT_LEASE, Loader, LoadLocked
 from publisher.store.remote import (
     Credentials,
     RemoteStore,
@@ -32,6 +32,12 @@ from publisher.store.remote import (
     show_default=True,
     help="How batches travel: Graph Store Protocol, SPARQL Update, or the first known.",
 )
+@click.option(
+    "--lease",
+    default=DEFAULT_LEASE,
+    show_default=True,
+    help="Seconds the load's lock on the store lasts if this load dies (renewed while alive).",
+)
 @click.option("--no-validate", is_flag=True, help="Load data even if it fails SHACL.")
 def load_command(
     paths: tuple[Path, ...],
@@ -41,6 +47,7 @@ def load_command(
     base_url: str | None,
     batch_size: int,
     via: str,
+    lease: float,
     no_validate: bool,
 ) -> None:
     """Validate the data, then load it into the remote store at --to.
@@ -49,13 +56,18 @@ def load_command(
     readers see the old dataset or the new one, never a mix, and a failure
     leaves the old one served. Running it again gives the same store.
 
+    One load at a time: a load takes a lease in the store (graph/load-lock under
+    the base URL) and a second load started meanwhile stops without changing
+    anything. A lease whose load died expires after --lease seconds.
+
     Default endpoints follow each server's convention: Oxigraph server
     (/query → /update, /store), Virtuoso (/sparql → /sparql-auth,
     /sparql-graph-crud-auth), Fuseki (/ds/query → /ds/update, /ds/data).
     Credentials come only from the environment: PUBLISHER_STORE_USER and
     PUBLISHER_STORE_PASSWORD (HTTP digest or basic).
 
-    Exits 1 when the data fails SHACL, 2 on unreadable files, 3 when the store fails.
+    Exits 1 when the data fails SHACL, 2 on unreadable files, 3 when the store fails,
+    4 when another load is running on the same base URL.
     """
     from publisher.exits import refusing_bad_data
     from publisher.publication import prepare
@@ -81,7 +93,11 @@ def load_command(
             credentials=Credentials.from_env(),
         )
         loader = Loader(
-            store, progress=lambda line: click.echo(line, err=True), batch_size=batch_size, via=via
+            store,
+            progress=lambda line: click.echo(line, err=True),
+            batch_size=batch_size,
+            via=via,
+            lease=lease,
         )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
@@ -90,6 +106,9 @@ def load_command(
     click.echo(f"Loading into {query_url} through {how}{who}.", err=True)
     try:
         loader.replace(dataset, version_of(dataset))
+    except LoadLocked as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(4)
     except StoreError as error:
         click.echo(f"error: {error}", err=True)
         click.echo("The store still serves its previous data.", err=True)

@@ -13,10 +13,20 @@ from urllib.parse import urlencode
 
 from flask import render_template
 from rdflib import RDF, BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDFS, SKOS, XSD
+from rdflib.namespace import RDFS, SKOS
 from rdflib.term import Node
 
-from publisher.labels import SCHEMA_NAME, find_label, label, local_name, pick
+from publisher.labels import (
+    SCHEMA_NAME,
+    capitalized,
+    external_code,
+    find_label,
+    label,
+    literal_text,
+    local_name,
+    pick,
+    statement_label,
+)
 from publisher.render.links import doc_path, href
 from publisher.render.text import TEXT, humanize, inverse_label, term_label
 
@@ -27,6 +37,17 @@ SCHEMA_DESCRIPTION = URIRef("https://schema.org/description")
 
 #: Shown in the heading, not as rows (rdfs:label repeats the other names by design).
 HIDDEN = {RDF.type, RDFS.label}
+#: The project's own remarks (mostly in English only): shown in their own section,
+#: after what the page states.
+NOTES = {
+    SKOS.note,
+    SKOS.scopeNote,
+    SKOS.editorialNote,
+    SKOS.changeNote,
+    SKOS.historyNote,
+    SKOS.example,
+    RDFS.comment,
+}
 FIRST = (SKOS.prefLabel, SCHEMA_NAME, SKOS.altLabel, SKOS.definition)
 #: Links *to* a resource shown per predicate; the rest are a Triple Pattern Fragment away.
 INVERSE_SHOWN = 100
@@ -43,11 +64,21 @@ class Link:
 
 @dataclass
 class Source:
-    """Where a fact comes from: the source document and the exact sentence."""
+    """Where facts come from: the source document and the exact sentence, shown once
+    per page with every fact on the page it supports.
+
+    ``kind`` is ``inference`` for a statement the project inferred (shown with its
+    reasoning and premises) and ``observation`` for an editorial observation.
+    """
 
     document: Link
     quote: str | None
     facts: list[Link] = field(default_factory=list)
+    kind: str = "fact"
+    reasoning: str | None = None
+    premises: list[Link] = field(default_factory=list)
+    #: The number of the entry above that shows this one's quote: a quote is shown once.
+    quote_of: int | None = None
 
 
 @dataclass
@@ -62,7 +93,6 @@ class Row:
 
     predicate: Link
     values: list[Value]
-    sources: list[Source] = field(default_factory=list)
     more: int = 0
     more_href: str | None = None
 
@@ -77,6 +107,8 @@ class ResourcePage:
     inverse: list[Row]
     lang: str
     other: list[Row] = field(default_factory=list)
+    notes: list[Row] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
 
 
 class Linker:
@@ -113,12 +145,12 @@ class Linker:
         return "; ".join(parts) or label(self.graph, node, self.lang)
 
     def title(self, node: URIRef) -> str:
-        """The page heading; an unlabelled fact reads "subject · predicate · object"."""
+        """The page heading, with a capital; an unlabelled fact reads as its statement."""
         if find_label(self.graph, node, self.lang) is None:
-            parts = [self.graph.value(node, p) for p in (RDF.subject, RDF.predicate, RDF.object)]
-            if all(part is not None for part in parts):
-                return " · ".join(self.link(part).text for part in parts)  # type: ignore[arg-type]
-        return label(self.graph, node, self.lang)
+            statement = statement_label(self.graph, node, self.lang, self.vocabulary)
+            if statement is not None:
+                return statement
+        return capitalized(label(self.graph, node, self.lang))
 
     def type_link(self, node: Node) -> Link:
         """A class as a badge; schema.org classes keep their own (English) names."""
@@ -129,24 +161,27 @@ class Linker:
         return link
 
     def term(self, node: Node) -> str:
-        """A label from the data, else a built-in one, else the IRI's end made readable."""
+        """A label from the data, else a built-in one, else the IRI's end made readable.
+
+        A fact reads as its statement; an outside code names its vocabulary.
+        """
         found = find_label(self.graph, node, self.lang)
         if found is None:
             found = find_label(self.vocabulary, node, self.lang)
         if found is not None:
             return str(found)
+        statement = statement_label(self.graph, node, self.lang, self.vocabulary)
+        if statement is not None:
+            return statement
+        code = external_code(str(node))
+        if code is not None:
+            return code
         if doc_path(str(node), self.base_url):  # an unlabelled identifier: its slug, as words
             return local_name(str(node)).replace("-", " ")
         return term_label(str(node), self.lang) or humanize(local_name(str(node)))
 
     def literal_text(self, literal: Literal) -> str:
-        if literal.datatype == XSD.boolean:
-            return TEXT[self.lang]["yes" if literal.toPython() is True else "no"]
-        if literal.datatype in (XSD.integer, XSD.int, XSD.long) and isinstance(
-            literal.toPython(), int
-        ):
-            return f"{literal.toPython():,}".replace(",", "\u202f" if self.lang == "fr" else ",")
-        return str(literal)
+        return literal_text(literal, self.lang)
 
 
 def _in_language(values: list[Node], lang: str) -> list[Node]:
@@ -173,13 +208,33 @@ def _facts(graph: Graph, iri: URIRef, role: URIRef) -> dict[tuple[Node, Node], l
     return found
 
 
+def _grounds(linker: Linker, record: Node) -> tuple[str, str | None, list[Link]]:
+    """How a reified statement is grounded: quoted (``fact``), ``inference`` (with its
+    reasoning and premises) or editorial ``observation`` (with its reasoning)."""
+    rim = linker.base_url + "ontology#"
+    graph = linker.graph
+    if (record, RDF.type, URIRef(rim + "Inference")) in graph:
+        kind = "inference"
+    elif (record, RDF.type, URIRef(rim + "EditorialObservation")) in graph:
+        kind = "observation"
+    else:
+        return "fact", None, []
+    reasoning = pick(list(graph.objects(record, URIRef(rim + "reasoning"))), linker.lang)
+    premises = sorted(graph.objects(record, URIRef(rim + "premise")), key=str)
+    text = str(reasoning) if reasoning is not None else None
+    return kind, text, [linker.link(p) for p in premises]
+
+
 def _row(
     linker: Linker,
     predicate: Link,
     values: list[Node],
     facts: dict[tuple[Node, Node], list[Node]],
     key: Node,
+    sources: list[Source],
 ) -> Row:
+    """A predicate's values; their facts' sources join the page's list ``sources``,
+    one entry per document and quote, which each value cites by number."""
     row = Row(predicate, [])
     graph = linker.graph
     for value in sorted(values, key=lambda v: linker.link(v).text.lower()):
@@ -191,19 +246,40 @@ def _row(
             source = Source(
                 linker.link(document) if document is not None else Link("?"),
                 str(quote) if quote is not None else None,
+                [],
+                *_grounds(linker, fact),
             )
             match = next(
                 (
                     i
-                    for i, s in enumerate(row.sources)
-                    if (s.document, s.quote) == (source.document, source.quote)
+                    for i, s in enumerate(sources)
+                    if (s.document, s.quote, s.kind, s.reasoning, s.premises)
+                    == (
+                        source.document,
+                        source.quote,
+                        source.kind,
+                        source.reasoning,
+                        source.premises,
+                    )
                 ),
                 None,
             )
             if match is None:
-                row.sources.append(source)
-                match = len(row.sources) - 1
-            row.sources[match].facts.append(linker.link(fact))
+                earlier = next(
+                    (
+                        i
+                        for i, s in enumerate(sources)
+                        if (s.document, s.quote) == (source.document, source.quote)
+                    ),
+                    None,
+                )
+                if earlier is not None and source.quote:  # an inference reading a quoted sentence
+                    source.quote, source.quote_of = None, earlier + 1
+                sources.append(source)
+                match = len(sources) - 1
+            fact_link = linker.link(fact)
+            if fact_link not in sources[match].facts:
+                sources[match].facts.append(fact_link)
             if match + 1 not in shown.refs:
                 shown.refs.append(match + 1)
         row.values.append(shown)
@@ -234,16 +310,19 @@ def resource_page(
         if predicate not in HIDDEN:
             by_predicate[predicate].append(value)  # type: ignore[index]
     ordered = sorted(((p, linker.term(p)) for p in by_predicate), key=_sort_key)
-    rows = [
-        _row(
+    sources: list[Source] = []
+    rows: list[Row] = []
+    notes: list[Row] = []
+    for p, text in ordered:
+        row = _row(
             linker,
             Link(text, href(str(p), base_url, lang_param)),
             _in_language(by_predicate[p], lang),
             forward,
             p,
+            sources,
         )
-        for p, text in ordered
-    ]
+        (notes if p in NOTES else rows).append(row)
 
     # Sourced facts whose triple is not stated as such (kept visible all the same).
     stated = {(p, v) for p, values in by_predicate.items() for v in values}
@@ -252,7 +331,7 @@ def resource_page(
         if (predicate, value) not in stated and predicate not in HIDDEN:
             unmatched[predicate].append(value)
     other = [
-        _row(linker, linker.link(p), unmatched[p], forward, p)
+        _row(linker, linker.link(p), unmatched[p], forward, p, sources)
         for p in sorted(unmatched, key=lambda p: linker.link(p).text.lower())
     ]
 
@@ -264,10 +343,10 @@ def resource_page(
     for predicate in sorted(incoming, key=lambda p: linker.term(p).lower()):
         text = inverse_label(predicate, linker.term(predicate), base_url, lang)
         # An inverse fact is keyed by (predicate, subject) from this resource's side.
-        sources = sorted(incoming[predicate], key=lambda n: linker.link(n).text.lower())
-        row = _row(linker, Link(text), sources[:INVERSE_SHOWN], backward, predicate)
-        if len(sources) > INVERSE_SHOWN:
-            row.more = len(sources) - INVERSE_SHOWN
+        things = sorted(incoming[predicate], key=lambda n: linker.link(n).text.lower())
+        row = _row(linker, Link(text), things[:INVERSE_SHOWN], backward, predicate, sources)
+        if len(things) > INVERSE_SHOWN:
+            row.more = len(things) - INVERSE_SHOWN
             row.more_href = "/fragments?" + urlencode({"predicate": str(predicate), "object": iri})
         inverse.append(row)
 
@@ -287,6 +366,8 @@ def resource_page(
         rows=rows,
         inverse=inverse,
         other=other,
+        notes=notes,
+        sources=sources,
         lang=lang,
     )
 

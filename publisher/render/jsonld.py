@@ -5,8 +5,21 @@ this is a deliberately small projection into schema.org. It writes only
 schema.org types asserted in the data (or declared super-classes of them) and
 only the properties listed for those types in :data:`PROPERTIES`, a table taken
 from schema.org's ``domainIncludes`` (a test checks it against the vocabulary).
-A project property reaches schema.org through ``rdfs:subPropertyOf`` in the
-ontology (``rim:treatsConditionsIn`` → ``relevantSpecialty``).
+
+It tells search engines only what the data states, plus safe entailments
+(``docs/provenance.md`` has the rule, ``tests/test_jsonld_faithful.py`` checks it):
+
+- a project property reaches schema.org through ``rdfs:subPropertyOf`` in the
+  ontology (``rim:treatsConditionsIn`` → ``relevantSpecialty``);
+- a link to the resource is written from its side by its schema.org inverse
+  (:data:`INVERSES`: ``parentOrganization`` ↔ ``subOrganization``…);
+- ``sameAs`` comes from ``skos:exactMatch`` only (identity, never a close match);
+- ``description`` only from a definition a quoted ``rim:Fact`` reifies, in its own
+  language: editorial definitions (ours, not the source's) never go out;
+- a value the data marks approximate (``rim:isApproximate``) never goes out as a
+  bare number: only its wording in the source (``rim:statedValue``) does.
+
+Nothing is derived beyond that: no ``availableService`` from a specialty's parts.
 """
 
 from __future__ import annotations
@@ -25,7 +38,7 @@ from publisher.render.links import doc_path
 SCHEMA_PREFIXES = ("https://schema.org/", "http://schema.org/")
 CONTEXT = "https://schema.org"
 
-_THING = ("name", "alternateName", "description", "sameAs", "mainEntityOfPage")
+_THING = ("name", "alternateName", "description", "sameAs", "mainEntityOfPage", "subjectOf")
 _ORGANIZATION = (*_THING, "parentOrganization", "subOrganization", "memberOf", "member")
 _MEDICAL_ORG = (*_ORGANIZATION, "medicalSpecialty")
 _PROCEDURE = (*_THING, "relevantSpecialty", "procedureType")
@@ -37,6 +50,7 @@ _OBSERVATION = (*_THING, "value", "unitText", "observationAbout", "measuredPrope
 #: only the Thing properties.
 PROPERTIES: dict[str, tuple[str, ...]] = {
     "MedicalClinic": (*_MEDICAL_ORG, "availableService", "location"),
+    "MedicalEntity": (*_THING, "relevantSpecialty"),
     "MedicalOrganization": _MEDICAL_ORG,
     "Organization": _ORGANIZATION,
     "MedicalProcedure": _PROCEDURE,
@@ -52,25 +66,17 @@ PROPERTIES: dict[str, tuple[str, ...]] = {
     "Observation": _OBSERVATION,
 }
 
-#: Types whose instances can be a clinic's ``availableService``.
-SERVICE_TYPES = {
-    "MedicalProcedure",
-    "DiagnosticProcedure",
-    "TherapeuticProcedure",
-    "SurgicalProcedure",
-    "MedicalTherapy",
-    "MedicalTest",
-    "ImagingTest",
-}
-
 #: A link *to* the resource that schema.org can state from the resource's side.
 INVERSES = {
     "parentOrganization": "subOrganization",
     "subOrganization": "parentOrganization",
     "memberOf": "member",
+    "about": "subjectOf",
 }
 
 DESCRIPTIONS = (URIRef("https://schema.org/description"), SKOS.definition)
+SCHEMA_VALUE = URIRef("https://schema.org/value")
+_NUMERIC = (XSD.integer, XSD.decimal, XSD.double, XSD.float)
 _NESTING = 2
 
 
@@ -86,6 +92,35 @@ def schema_term(iri: Node) -> str | None:
 class _Projection:
     def __init__(self, graph: Graph, base_url: str, lang: str) -> None:
         self.graph, self.base_url, self.lang = graph, base_url, lang
+        self.rim = base_url + "ontology#"
+
+    def quoted(self, subject: Node, predicate: Node, value: Node) -> bool:
+        """Whether a quoted ``rim:Fact`` reifies the triple (the source's words)."""
+        fact_type = URIRef(self.rim + "Fact")
+        return any(
+            (record, RDF.predicate, predicate) in self.graph
+            and (record, RDF.object, value) in self.graph
+            and (record, RDF.type, fact_type) in self.graph
+            for record in self.graph.subjects(RDF.subject, subject)
+        )
+
+    def description(self, subject: Node) -> Any:
+        """The source's own definition, in its language; never an editorial one."""
+        quoted = [
+            v
+            for p in DESCRIPTIONS
+            for v in self.graph.objects(subject, p)
+            if isinstance(v, Literal) and self.quoted(subject, p, v)
+        ]
+        chosen = pick(quoted, self.lang)
+        if chosen is None:
+            return None
+        if chosen.language and chosen.language != self.lang:
+            return {"@value": str(chosen), "@language": chosen.language}
+        return str(chosen)
+
+    def approximate(self, subject: Node) -> bool:
+        return (subject, URIRef(self.rim + "isApproximate"), Literal(True)) in self.graph
 
     def types(self, node: Node, with_supers: bool = False) -> list[str]:
         found = {schema_term(t) for t in self.graph.objects(node, RDF.type)}
@@ -128,20 +163,18 @@ class _Projection:
             out["name"] = name
         if depth >= _NESTING or schema_term(subject):
             return out
-        description = self.literal(
-            [v for p in DESCRIPTIONS for v in self.graph.objects(subject, p)]
-        )
+        description = self.description(subject) if depth == 0 else None
         if description is not None and "description" in allowed:
             out["description"] = description
+        approximate = self.approximate(subject)
         grouped: dict[str, list[Node]] = {}
         for predicate, value in self.graph.predicate_objects(subject):
             term = self.schema_property(predicate)
-            if term and term in allowed and term not in ("name", "description"):
-                grouped.setdefault(term, []).append(value)
-        if "availableService" in allowed and "availableService" not in grouped:
-            services = self.services(subject)
-            if services:
-                grouped["availableService"] = services
+            if not term or term not in allowed or term in ("name", "description"):
+                continue
+            if approximate and predicate == SCHEMA_VALUE and _is_number(value):
+                continue  # "environ 68,5 millions" is not the exact number 68500000
+            grouped.setdefault(term, []).append(value)
         if "sameAs" in allowed:
             # Only exact identity: a closeMatch (e.g. to schema:CT) is not the same thing.
             same = sorted(str(v) for v in self.graph.objects(subject, SKOS.exactMatch))
@@ -156,16 +189,6 @@ class _Projection:
             out[term] = items[0] if len(items) == 1 else items
         return out
 
-    def services(self, clinic: Node) -> list[Node]:
-        """What a clinic offers, when the data says it by specialty: the specialties'
-        parts that schema.org counts as services (the aspects of interventional radiology)."""
-        found = set()
-        for specialty in self.graph.objects(clinic, URIRef("https://schema.org/medicalSpecialty")):
-            for value in self.graph.objects(specialty, None):
-                if SERVICE_TYPES & set(self.types(value)):
-                    found.add(value)
-        return sorted(found, key=str)
-
     def inverse(self, subject: Node, allowed: set[str]) -> dict[str, list[dict[str, Any]]]:
         found: dict[str, list[dict[str, Any]]] = {}
         for source, predicate in sorted(self.graph.subject_predicates(subject)):
@@ -173,6 +196,10 @@ class _Projection:
             if term and term in allowed:
                 found.setdefault(term, []).append(self.node(source, _NESTING))
         return found
+
+
+def _is_number(value: Node) -> bool:
+    return isinstance(value, Literal) and value.datatype in _NUMERIC
 
 
 def project(graph: Graph, iri: str, base_url: str, lang: str) -> dict[str, Any]:

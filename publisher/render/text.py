@@ -33,8 +33,13 @@ TEXT: dict[str, dict[str, str]] = {
         "sources": "Sources",
         "source": "Source",
         "fact": "fait",
+        "inferred": "déduit",
+        "observation": "observation éditoriale",
+        "premises": "prémisses",
         "quote": "Citation",
         "other_facts": "Autres faits sourcés",
+        "notes": "Notes du projet",
+        "supports": "Faits qu’elle appuie",
         "formats": "Autres formats",
         "type": "Type",
         "licence": "Licence",
@@ -73,8 +78,13 @@ TEXT: dict[str, dict[str, str]] = {
         "sources": "Sources",
         "source": "Source",
         "fact": "fact",
+        "inferred": "inferred",
+        "observation": "editorial observation",
+        "premises": "premises",
         "quote": "Quote",
         "other_facts": "Other sourced facts",
+        "notes": "Project notes",
+        "supports": "Facts it supports",
         "formats": "Other formats",
         "type": "Type",
         "licence": "Licence",
@@ -131,6 +141,39 @@ INVERSE: dict[str, dict[str, str]] = {
     RIM + "mayReplace": {"fr": "peut être remplacé par", "en": "may be replaced by"},
     RIM + "mayComplement": {"fr": "peut être complété par", "en": "may be complemented by"},
 }
+
+
+#: How a predicate reads between a fact's subject and object, where its label
+#: is a noun ("parent organisation") rather than a verb: (fr, en).
+VERBS: dict[str, tuple[str, str]] = {
+    SCHEMA + "parentOrganization": ("appartient à", "belongs to"),
+    SCHEMA + "location": ("se trouve à", "is located in"),
+    SCHEMA + "medicalSpecialty": ("propose", "offers"),
+    SCHEMA + "memberOf": ("est membre de", "is a member of"),
+    SCHEMA + "creator": ("a pour créateur", "was created by"),
+    SCHEMA + "author": ("a pour auteur", "was written by"),
+    SCHEMA + "publisher": ("est publié par", "is published by"),
+    SCHEMA + "about": ("porte sur", "is about"),
+    SCHEMA + "video": ("cite la vidéo", "cites the video"),
+    SCHEMA + "citation": ("cite", "cites"),
+    SCHEMA + "observationAbout": ("porte sur", "is about"),
+    SCHEMA + "measuredProperty": ("mesure", "measures"),
+    SCHEMA + "name": ("a pour nom", "is named"),
+    SCHEMA + "inLanguage": ("est en langue", "is in language"),
+    SCHEMA + "value": ("a pour valeur", "has the value"),
+    SCHEMA + "text": ("a pour texte", "has the text"),
+    "http://www.w3.org/2004/02/skos/core#definition": ("a pour définition", "is defined as"),
+}
+
+
+def statement_verb(predicate: str, lang: str) -> str | None:
+    """How ``predicate`` reads in a sentence, if its label would not.
+
+    >>> statement_verb(SCHEMA + "parentOrganization", "fr")
+    'appartient à'
+    """
+    known = VERBS.get(predicate)
+    return (known[0] if lang == "fr" else known[1]) if known else None
 
 
 def inverse_label(predicate: URIRef, forward: str, base_url: str, lang: str) -> str:

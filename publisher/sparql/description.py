@@ -7,11 +7,12 @@ rdflib: it is small and off the hot path.
 from __future__ import annotations
 
 import rdflib
-from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
 
 from publisher.config import Settings
 from publisher.formats import RDF as RDF_FORMATS
 from publisher.formats import RESULTS, Format
+from publisher.sparql.prefixes import resolve
 from publisher.store.base import Store
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -54,14 +55,21 @@ def describe_service(settings: Settings, store: Store) -> rdflib.Graph:
     add((service, SD.supportedLanguage, SD.SPARQL11Query))
     for fmt in (*RESULTS, *RDF_FORMATS):
         add((service, SD.resultFormat, FORMAT_IRIS[fmt.token]))
+    add((service, SD.resultFormat, FORMATS.N3))  # answered with Turtle, which is valid N3
     add((service, SD.feature, SD.UnionDefaultGraph))
-    if settings.service_allowlist:
-        add((service, SD.feature, SD.BasicFederatedQuery))
     add((service, SD.defaultEntailmentRegime, ENTAILMENT_SIMPLE))
     add((service, DCTERMS.title, rdflib.Literal("Radiology knowledge graph", lang="en")))
     add((service, DCTERMS.title, rdflib.Literal("Graphe de la radiologie", lang="fr")))
     add((service, RDFS.comment, rdflib.Literal(_limits_en(settings), lang="en")))
     add((service, SD.defaultDataset, dataset))
+    # The predeclared prefixes, as SHACL declares them (``sh:declare``), which query
+    # editors read to offer them.
+    graph.bind("sh", SH)
+    for prefix, namespace in resolve(settings.base_url).items():
+        declaration = rdflib.URIRef(f"{endpoint}#prefix-{prefix}")
+        add((service, SH.declare, declaration))
+        add((declaration, SH.prefix, rdflib.Literal(prefix)))
+        add((declaration, SH.namespace, rdflib.Literal(namespace, datatype=XSD.anyURI)))
     add((dataset, RDF.type, SD.Dataset))
     add((dataset, RDF.type, VOID.Dataset))
     add((dataset, VOID.sparqlEndpoint, endpoint))
@@ -101,5 +109,6 @@ def _limits_en(settings: Settings) -> str:
         f"Read-only SPARQL 1.1 query endpoint. Limits: {settings.query_timeout:g} s per query "
         f"(then 503), {settings.max_query_length} characters per query (then 413), "
         f"{settings.max_result_rows} result rows (a longer result is cut and says so in its "
-        "'SPARQL-Results-Cut' header). SERVICE, LOAD and graphs outside the dataset are refused."
+        "'SPARQL-Results-Cut' header). SERVICE, LOAD and graphs outside the dataset are refused. "
+        "The prefixes given by sh:declare are declared for every query; its own PREFIX wins."
     )

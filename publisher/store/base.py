@@ -29,6 +29,10 @@ class QueryTimeout(StoreError):
     """The query ran past its time limit and was stopped (HTTP 503)."""
 
 
+class QueryResourceLimit(StoreError):
+    """The query needed more memory than a query may use and was stopped (HTTP 503)."""
+
+
 class StoreUnavailable(StoreError):
     """The backend cannot be reached or failed (HTTP 502)."""
 
@@ -64,7 +68,9 @@ class Store(Protocol):
     ) -> bytes:
         """Run any query and serialise its result in ``result_format`` (for /sparql).
 
-        :param timeout: seconds after which the query is stopped (:class:`QueryTimeout`).
+        :param timeout: seconds after which the query is stopped (:class:`QueryTimeout`);
+            0 for no limit. ``None`` only for the publisher's own queries: the embedded
+            store then runs them in-process, outside the network sandbox.
         :param max_rows: most rows (or triples) returned; a backend that cuts returns
             a ``bytes`` subclass whose ``cut_at`` attribute is the limit.
         :param base_iri: what relative IRIs in the query resolve against.

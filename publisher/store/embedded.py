@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 import rdflib
 
 from publisher.formats import Format, by_token
 from publisher.sources import Dataset, to_rdflib
-from publisher.store.base import QuerySyntaxError, Row, StoreError
+from publisher.sparql import prefixes, syntax
+from publisher.sparql.analysis import SERVICE_REFUSED
+from publisher.store.base import QueryRefused, QuerySyntaxError, Row, StoreError
 from publisher.store.limits import Results, serialise
 from publisher.store.workers import QueryWorkers
 
@@ -49,13 +51,20 @@ class EmbeddedStore:
             options["use_default_graph_as_union"] = True
         if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        declared: Mapping[str, str] = {}
         if base_iri:
             options["base_iri"] = base_iri
+            declared = prefixes.resolve(base_iri)
+            options["prefixes"] = dict(declared)
         try:
             return self._store.query(query, **options)  # type: ignore[arg-type]
         except SyntaxError as error:
-            raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
-        except (OSError, ValueError) as error:
+            raise QuerySyntaxError(syntax.readable(str(error), query, declared)) from None
+        except OSError:
+            # An in-memory store does no I/O of its own: only SERVICE reaches out, and
+            # what the network said (refused, unreachable) is not for the client to see.
+            raise QueryRefused(SERVICE_REFUSED) from None
+        except ValueError as error:
             raise StoreError(str(error)) from None
 
     def construct(self, query: str) -> rdflib.Graph:
@@ -104,7 +113,9 @@ class EmbeddedStore:
         """Run any query; the answer is a :class:`Results` (``cut_at`` set when cut).
 
         :param timeout: seconds before the query's process is killed
-            (:class:`QueryTimeout`); ``None`` runs it here, without a limit.
+            (:class:`QueryTimeout`), 0 for no limit: the query runs in a worker
+            process, which has no network access. ``None`` runs it here, for the
+            publisher's own queries only: a client's query always gets a number.
         :param max_rows: most rows (or triples) to return.
         :param base_iri: what relative IRIs in the query resolve against.
         """
@@ -131,7 +142,10 @@ class EmbeddedStore:
         if result_format is None:
             raise StoreError(f"unknown format {token!r}")
         result = self._query(query, default_graphs, named_graphs, base_iri)
-        results = serialise(result, result_format.oxigraph, result_format.media_type, max_rows)
+        try:  # results are lazy: a SERVICE runs while they are written
+            results = serialise(result, result_format.oxigraph, result_format.media_type, max_rows)
+        except OSError:
+            raise QueryRefused(SERVICE_REFUSED) from None
         return bytes(results), results.cut_at
 
     def count(self) -> int:

@@ -9,6 +9,17 @@ one transaction on Oxigraph server and Virtuoso. A failure before the swap
 leaves the old data served and the staging graphs are dropped; running the load
 again gives the same store.
 
+Only one load at a time may work on a base URL's graphs: a load first takes a
+lease in the store (graph ``graph/load-lock``), an entry that names its holder and
+expires at a time of the store's clock. A second load finds an unexpired lease
+and stops with :class:`LoadLocked` before it writes anything; a lease whose holder
+died expires by itself. The holder renews it while it stages, checks it is still
+its own just before the swap, and the swap update itself releases it. Taking
+the lease is an update that writes only when no lease is held, then a read of
+the leases: a load goes on only if its own is the only one, so of two loads that
+wrote at the same moment at most one goes on, even on a store whose updates do
+not serialise.
+
 Batches go through the Graph Store Protocol (``POST ?graph=``) when its URL is
 known, else through SPARQL Update. Blank nodes are scoped to one request on every
 server, so all triples that share a blank node travel in the same batch.
@@ -16,15 +27,20 @@ server, so all triples that share a blank node travel in the same batch.
 
 from __future__ import annotations
 
+import os
+import re
 import secrets
+import socket
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 
-from publisher.sources import Dataset
+from publisher.sources import Dataset, graph_iri
 from publisher.store.base import StoreError
 from publisher.store.remote import (
     VERSION_PREDICATE,
@@ -34,10 +50,25 @@ from publisher.store.remote import (
 )
 
 DEFAULT_BATCH = 5_000
+#: Seconds a load's lease on the store lasts unless renewed (it renews after every batch).
+DEFAULT_LEASE = 120.0
+#: A lease is renewed when less than this part of it is left, and checked before the swap.
+_RENEW_AT = 0.5
+_XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+_DATETIME = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$")
 
 
 class LoadFailed(StoreError):
     """A load step failed; the message names the step, the graph and the server's answer."""
+
+
+class LoadLocked(LoadFailed):
+    """Another load holds the store's lease for this base URL; nothing was changed."""
+
+
+def lock_graph(base_url: str) -> str:
+    """Where loads of one base URL record their lease."""
+    return graph_iri(base_url, "load-lock")
 
 
 def conventional_urls(query_url: str) -> tuple[str, str | None]:
@@ -116,6 +147,7 @@ class Loader:
     :param progress: called with one line of text per step (the CLI prints them).
     :param via: ``graph-store``, ``update``, or ``auto`` (the Graph Store Protocol when
         its URL is known, given or by convention; SPARQL Update otherwise).
+    :param lease: seconds the load's lease on the store lasts unless renewed.
     """
 
     def __init__(
@@ -124,6 +156,7 @@ class Loader:
         progress: Callable[[str], None] | None = None,
         batch_size: int = DEFAULT_BATCH,
         via: str = "auto",
+        lease: float = DEFAULT_LEASE,
     ) -> None:
         update, graph_store = conventional_urls(store.query_url)
         self.store = store
@@ -135,28 +168,37 @@ class Loader:
             raise ValueError("no Graph Store Protocol URL known for this server: give one")
         self.progress = progress or (lambda line: None)
         self.batch_size = max(1, batch_size)
+        self.lease = max(1.0, lease)
         self.opener = _opener(store)
 
     def replace(self, dataset: Dataset, version: str) -> None:
-        """Stage every role graph, check it, then swap it in with the version tag.
+        """Take the lease, stage every role graph, check it, then swap it in with the version.
 
+        :raises LoadLocked: another load holds the lease; nothing was written.
         :raises LoadFailed: naming the step and graph; the served data is unchanged.
         """
         token = secrets.token_hex(6)
         staging = {graph: f"{graph}-staging-{token}" for graph in self.store.graphs}
         by_graph = _triples_by_graph(dataset, self.store.graphs)
-        self._drop_leftovers()
+        lease = Lease(self, token)
+        lease.take()
         try:
-            for graph, triples in by_graph.items():
-                self._stage(graph, staging[graph], triples)
-            self._swap(staging, version)
+            self._drop_leftovers()
+            try:
+                for graph, triples in by_graph.items():
+                    self._stage(graph, staging[graph], triples, lease)
+                lease.keep(before_swap=True)
+                self._swap(staging, version, lease)
+            except BaseException:
+                self._drop(list(staging.values()))
+                raise
         except BaseException:
-            self._drop(list(staging.values()))
+            lease.release()
             raise
         total = sum(len(t) for t in by_graph.values())
         self.progress(f"done: {total} triples in {len(by_graph)} graphs, version {version}")
 
-    def _stage(self, graph: str, staging: str, triples: list[ox.Triple]) -> None:
+    def _stage(self, graph: str, staging: str, triples: list[ox.Triple], lease: Lease) -> None:
         parts = list(batches(triples, self.batch_size))
         sent = 0
         for number, batch in enumerate(parts, start=1):
@@ -174,6 +216,7 @@ class Loader:
                 self._update(update, step)
             sent += len(batch)
             self.progress(f"{graph}: {sent}/{len(triples)} triples staged")
+            lease.keep()
         if triples:
             self._check(graph, staging, len(triples))
 
@@ -185,7 +228,7 @@ class Loader:
                 "(a concurrent load, or a server that merges equal literals such as 01 and 1)"
             )
 
-    def _swap(self, staging: dict[str, str], version: str) -> None:
+    def _swap(self, staging: dict[str, str], version: str, lease: Lease) -> None:
         meta = meta_graph(self.store.base_url)
         steps = []
         for graph, temporary in staging.items():
@@ -195,6 +238,7 @@ class Loader:
         steps.append(
             f'INSERT DATA {{ GRAPH <{meta}> {{ <{meta}> <{VERSION_PREDICATE}> "{version}" }} }}'
         )
+        steps.append(lease.release_update())  # in the same transaction as the swap
         self._update(" ;\n".join(steps), "swapping the staged graphs in")
         self.progress(f"swapped in {len(staging)} graphs")
 
@@ -244,6 +288,115 @@ class Loader:
             reason = getattr(error, "reason", error)
             where = url.split("?")[0]
             raise LoadFailed(f"{step} failed: {where} is unreachable: {reason}") from None
+
+
+class Lease:
+    """One load's claim on a base URL's graphs, kept in the store (see the module's notes).
+
+    Expiry times are the store's clock (``NOW()``), so loads on different machines
+    agree; the holder also keeps its own monotonic reckoning, to renew in time.
+    """
+
+    def __init__(self, loader: Loader, token: str) -> None:
+        self.loader, self.store, self.token = loader, loader.store, token
+        self.graph = lock_graph(self.store.base_url)
+        self.subject = f"{self.graph}#{token}"
+        self.seconds = loader.lease
+        self.holder = f"{socket.gethostname()} pid {os.getpid()}"
+        self.ends = 0.0  # monotonic time at which the lease surely ended
+
+    def take(self) -> None:
+        """:raises LoadLocked: when another load holds an unexpired lease."""
+        expires = self._expiry()
+        g, p = self.graph, self.graph
+        self.loader._update(
+            f"DELETE {{ GRAPH <{g}> {{ ?h ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ "
+            f"?h <{p}#expires> ?e ; ?p ?o FILTER(?e < NOW()) }} }} ;\n"
+            f"INSERT {{ GRAPH <{g}> {{ <{self.subject}> <{p}#expires> {expires} ; "
+            f'<{p}#holder> "{self.holder}" }} }} WHERE {{ '
+            f"FILTER NOT EXISTS {{ GRAPH <{g}> {{ ?h <{p}#expires> ?e }} }} }}",
+            "taking the load lease",
+        )
+        leases = self._leases()
+        others = {h: info for h, info in leases.items() if h != self.subject and info[1]}
+        if self.subject in leases and not others:
+            self.loader.progress(f"took the load lease for {self.store.base_url}")
+            return
+        if self.subject in leases:  # two took it at once: step back, both if need be
+            self.release()
+        holder, until = next(((i[0], i[2]) for i in others.values()), ("another load", "?"))
+        raise LoadLocked(
+            f"another load is running on {self.store.base_url} ({holder}, lease until {until} "
+            "by the store's clock); nothing was changed. Try again when it has finished; "
+            "if it died, its lease expires by itself"
+        )
+
+    def keep(self, before_swap: bool = False) -> None:
+        """Renew the lease when half of it is gone (always just before the swap).
+
+        :raises LoadLocked: when it expired and another load took it over.
+        """
+        left = self.ends - time.monotonic()
+        if not before_swap and left > self.seconds * _RENEW_AT:
+            return
+        expires = self._expiry()
+        g, s = self.graph, self.subject
+        self.loader._update(
+            f"DELETE {{ GRAPH <{g}> {{ <{s}> <{g}#expires> ?e }} }} "
+            f"INSERT {{ GRAPH <{g}> {{ <{s}> <{g}#expires> {expires} }} }} "
+            f"WHERE {{ GRAPH <{g}> {{ <{s}> <{g}#expires> ?e }} }}",
+            "renewing the load lease",
+        )
+        leases = self._leases()
+        if self.subject not in leases or any(
+            info[1] for h, info in leases.items() if h != self.subject
+        ):
+            raise LoadLocked(
+                f"this load's lease on {self.store.base_url} expired and another load took "
+                "it over: not swapping anything in"
+            )
+
+    def release_update(self) -> str:
+        return f"DELETE WHERE {{ GRAPH <{self.graph}> {{ <{self.subject}> ?p ?o }} }}"
+
+    def release(self) -> None:
+        """Best effort: an unreleased lease expires by itself."""
+        try:
+            self.loader._update(self.release_update(), "releasing the load lease")
+        except LoadFailed:
+            pass
+
+    def _expiry(self) -> str:
+        """The store's time plus the lease, as a literal; notes when it ends here."""
+        sent = time.monotonic()
+        rows = self.store.select_in("SELECT (NOW() AS ?now) WHERE {}", [], [])
+        now = str(rows[0]["now"]) if rows and "now" in rows[0] else ""
+        match = _DATETIME.match(now)
+        if not match:
+            raise LoadFailed(f"taking the load lease: the store's clock reads {now!r}")
+        zone = match.group(2) or ""
+        moment = datetime.fromisoformat(match.group(1)) + timedelta(seconds=self.seconds)
+        self.ends = sent + self.seconds
+        return f'"{moment.isoformat(timespec="seconds")}{zone}"^^<{_XSD_DATETIME}>'
+
+    def _leases(self) -> dict[str, tuple[str, bool, str]]:
+        """Every lease recorded: holder, whether it is still running, until when."""
+        g = self.graph
+        rows = self.store.select_in(
+            f"SELECT ?h ?e ?who (?e >= NOW() AS ?live) WHERE {{ GRAPH <{g}> {{ "
+            f"?h <{g}#expires> ?e OPTIONAL {{ ?h <{g}#holder> ?who }} }} }}",
+            [g],
+            [g],
+        )
+        return {
+            str(row["h"]): (
+                str(row.get("who", "another load")),
+                str(row.get("live", "true")).lower() in ("true", "1"),
+                str(row.get("e", "?")),
+            )
+            for row in rows
+            if "h" in row
+        }
 
 
 def _opener(store: RemoteStore) -> urllib.request.OpenerDirector:

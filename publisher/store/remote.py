@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
@@ -37,13 +38,17 @@ from SPARQLWrapper.SPARQLExceptions import (
 from publisher.config import Settings
 from publisher.formats import Format
 from publisher.sources import ROLES, Dataset, graph_iri, to_rdflib
+from publisher.sparql import prefixes, syntax
+from publisher.store import deadline
 from publisher.store.base import (
+    QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
     Row,
     StoreError,
     StoreUnavailable,
 )
+from publisher.store.embedded import has_dataset_clause
 from publisher.store.query_text import base_declaration, query_form, refuse_federation
 
 USER_VARIABLE, PASSWORD_VARIABLE = "PUBLISHER_STORE_USER", "PUBLISHER_STORE_PASSWORD"
@@ -52,8 +57,9 @@ _NTRIPLES = "application/n-triples"
 #: What Virtuoso says when its own time limit stops a query.
 _VIRTUOSO_TIMEOUTS = ("S1TAT", "S1T00", "SR171", "timed out")
 _OXIGRAPH_TIMEOUT = b"operation has been cancelled"
-#: Seconds the connection waits beyond the limit a server enforces itself.
-SERVER_LIMIT_GRACE = 2.0
+#: Seconds before the deadline at which a server that enforces limits (Virtuoso) stops.
+SERVER_LIMIT_GRACE = 1.0
+_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -111,16 +117,16 @@ class RemoteStore:
         update_url: str | None = None,
         graph_store_url: str | None = None,
         credentials: Credentials | None = None,
-        service_allowlist: Sequence[str] = (),
     ) -> None:
         if not query_url.startswith(("http://", "https://")):
             raise ValueError(f"not a SPARQL endpoint URL: {query_url!r}")
         self.query_url, self.base_url, self.timeout = query_url, base_url, timeout
         self.update_url, self.graph_store_url = update_url, graph_store_url
         self.credentials = credentials
-        self.service_allowlist = tuple(service_allowlist)
         self.graphs = tuple(graph_iri(base_url, role) for role in ROLES)
         self.server = ""  # the Server header of the last answer, to speak its dialect
+        #: The role graphs that held triples at the last :meth:`snapshot`.
+        self.held: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RemoteStore:
@@ -131,7 +137,6 @@ class RemoteStore:
             update_url=settings.update_url,
             graph_store_url=settings.graph_store_url,
             credentials=Credentials.from_env(),
-            service_allowlist=settings.service_allowlist,
         )
 
     @property
@@ -142,18 +147,26 @@ class RemoteStore:
         return self.server.lower().startswith("virtuoso")
 
     def _probe(self) -> None:
-        """Learn the server's name from its ``Server`` header, once; errors come later."""
+        """Learn the server's name from its ``Server`` header; every answer updates it.
+
+        It spends the request's time like any other call, and a server that does not
+        answer is ``unknown`` until one of its answers names it: a hung server must not
+        cost a probe per call.
+        """
         self.server = "unknown"
+        left, _ = deadline.remaining(min(self.timeout, 5.0) if self.timeout else 5.0)
+        if left is not None and left <= 0:
+            return
         request = urllib.request.Request(  # noqa: S310 (the configured store URL)
             f"{self.query_url}?query=ASK%7B%7D", headers={"Accept": "*/*"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=min(self.timeout, 5.0)) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=left) as response:  # noqa: S310
                 self.server = response.headers.get("Server", "") or "unknown"
         except urllib.error.HTTPError as error:
             self.server = error.headers.get("Server", "") or "unknown"
         except OSError:
-            self.server = ""  # unreachable now: try again next time
+            pass
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -169,8 +182,13 @@ class RemoteStore:
 
         ``timeout`` overrides the store's limit for this query; 0 means none.
         """
-        refuse_federation(query, self.service_allowlist)
-        limit = self.timeout if timeout is None else timeout
+        refuse_federation(query, self.base_url)
+        left, limit = deadline.remaining(self.timeout if timeout is None else timeout)
+        ends = None if left is None else time.monotonic() + left
+        virtuoso = self.virtuoso  # may probe the server: that spends the same time
+        left = None if ends is None else ends - time.monotonic()
+        if left is not None and left <= 0:
+            raise QueryTimeout(self._too_long(limit or 0))
         client = SPARQLWrapper(self.query_url)
         client.setMethod(POST)
         client.setOnlyConneg(True)  # no format= parameter: Virtuoso would let it beat Accept
@@ -178,25 +196,27 @@ class RemoteStore:
         client.setQuery(query)
         client.queryType = query_form(query)  # its own guess stops at a sub-query's SELECT
         client.addCustomHttpHeader("Accept", accept)
-        # setTimeout() would truncate to whole seconds. A server that enforces the limit
-        # itself gets a little longer, so that it stops the query and says so.
-        grace = SERVER_LIMIT_GRACE if self.virtuoso else 0.0
-        client.timeout = limit + grace if limit else None  # type: ignore[assignment]
         for graph in self.graphs if default_graphs is None else default_graphs:
             client.addDefaultGraph(graph)
         for graph in self.graphs if named_graphs is None else named_graphs:
             client.addNamedGraph(graph)
-        if self.virtuoso and limit:
-            client.addParameter("timeout", str(int(limit * 1000)))
+        if left is not None and virtuoso:
+            # A server that enforces the limit itself gets a little less than what is left,
+            # so that it stops the query and says so before the connection gives up.
+            server_limit = max(left - SERVER_LIMIT_GRACE, left / 2)
+            client.addParameter("timeout", str(max(1, int(server_limit * 1000))))
+        # setTimeout() would truncate to whole seconds. Connecting and each wait for the
+        # answer's head get at most what is left; the body is read against the deadline.
+        client.timeout = left  # type: ignore[assignment]
         try:
             response = client.query().response
             self.server = response.headers.get("Server", "") or self.server
             if any(code in response.headers.get("X-SQL-State", "") for code in _VIRTUOSO_TIMEOUTS):
-                raise QueryTimeout(self._too_long(limit))
-            body: bytes = response.read()
+                raise QueryTimeout(self._too_long(limit or 0))
+            body = _read(response, ends)
             media_type = response.headers.get_content_type()
             if _OXIGRAPH_TIMEOUT in body[-200:]:  # its --timeout-s cuts a 200 response short
-                raise QueryTimeout(self._too_long(limit))
+                raise QueryTimeout(self._too_long(limit or 0))
         except StoreError:
             raise
         except QueryBadFormed as error:
@@ -204,19 +224,19 @@ class RemoteStore:
         except EndPointInternalError as error:
             message = _message(error)
             if any(code in message for code in _VIRTUOSO_TIMEOUTS):
-                raise QueryTimeout(self._too_long(limit)) from None
+                raise QueryTimeout(self._too_long(limit or 0)) from None
             raise StoreUnavailable(f"the SPARQL store failed: {message}") from None
         except SPARQLWrapperException as error:
             raise StoreUnavailable(f"the SPARQL store refused: {_message(error)}") from None
         except urllib.error.HTTPError as error:
             if error.code in (503, 504):
-                raise QueryTimeout(self._too_long(limit)) from None
+                raise QueryTimeout(self._too_long(limit or 0)) from None
             raise StoreUnavailable(f"the SPARQL store answered HTTP {error.code}") from None
         except TimeoutError:
-            raise QueryTimeout(self._too_long(limit)) from None
+            raise QueryTimeout(self._too_long(limit or 0)) from None
         except urllib.error.URLError as error:
             if isinstance(error.reason, TimeoutError):
-                raise QueryTimeout(self._too_long(limit)) from None
+                raise QueryTimeout(self._too_long(limit or 0)) from None
             raise StoreUnavailable(f"the SPARQL store is unreachable: {error.reason}") from None
         except (OSError, ValueError) as error:
             raise StoreUnavailable(f"the SPARQL store is unreachable: {error}") from None
@@ -297,6 +317,37 @@ class RemoteStore:
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> bytes:
+        """Run any query; a syntax error is told in the query as its author wrote it."""
+        try:
+            return self._sparql(
+                query,
+                result_format,
+                default_graphs,
+                named_graphs,
+                timeout=timeout,
+                max_rows=max_rows,
+                base_iri=base_iri,
+            )
+        except QuerySyntaxError as error:
+            message = str(error)
+        # Raised outside the handler, so the new error holds no traceback of the old one:
+        # its frames hold pyoxigraph results, which must not be freed on another thread.
+        declared = prefixes.resolve(base_iri) if base_iri else {}
+        prologue = base_declaration(base_iri) if base_iri else ""
+        prologue += prefixes.declarations(query, base_iri) if base_iri else ""
+        raise QuerySyntaxError(syntax.readable(message, query, declared, prologue))
+
+    def _sparql(
+        self,
+        query: str,
+        result_format: Format,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        *,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+        base_iri: str | None = None,
+    ) -> bytes:
         """Run any query; the answer re-serialised here in ``result_format``.
 
         :param timeout: this query's limit in seconds (default: the store's; 0: none).
@@ -306,9 +357,19 @@ class RemoteStore:
         """
         options: dict[str, Any] = {"timeout": timeout}
         if default_graphs or named_graphs:
+            if self.virtuoso and has_dataset_clause(query):
+                raise QueryRefused(
+                    "this store (Virtuoso) would merge the query's FROM with the request's "
+                    "default-graph-uri or named-graph-uri instead of letting the request's "
+                    "graphs replace it: name the graphs in one place only"
+                )
             options |= {"default_graphs": default_graphs, "named_graphs": named_graphs}
-        if base_iri:
-            query = base_declaration(base_iri) + query
+        elif has_dataset_clause(query):
+            # The protocol's graphs would replace the query's FROM: send none, so the
+            # server uses the query's own dataset (the guard checked its graphs are ours).
+            options |= {"default_graphs": (), "named_graphs": ()}
+        if base_iri:  # and the endpoint's prefixes, on one line: line numbers shift by one
+            query = base_declaration(base_iri) + prefixes.declarations(query, base_iri) + query
         fmt = result_format.oxigraph
         if query_form(query) in ("CONSTRUCT", "DESCRIBE"):
             if not isinstance(fmt, ox.RdfFormat):
@@ -338,6 +399,35 @@ class RemoteStore:
         )
         return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
 
+    def datasets(self) -> list[str]:
+        """Base URLs of the publisher datasets the server holds (by their graphs' names)."""
+        ends = " || ".join(f'STRENDS(STR(?g), "/graph/{role}")' for role in (*ROLES, "meta"))
+        rows = self.select_in(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({ends}) }}",
+            default_graphs=[],
+            named_graphs=[],
+        )
+        return sorted({str(row["g"]).rsplit("graph/", 1)[0] for row in rows if "g" in row})
+
+    def require_dataset(self) -> None:
+        """Refuse to serve a store that holds nothing under this base URL.
+
+        :raises DatasetMissing: naming the base URLs it does hold, if any.
+        """
+        if self.count() > 0:
+            return
+        held = self.datasets()
+        where = (
+            "it holds datasets for: " + ", ".join(held)
+            if held
+            else "it holds no publisher dataset at all"
+        )
+        raise DatasetMissing(
+            f"the store at {self.query_url} holds no dataset for the base URL {self.base_url}; "
+            f"{where}. Serve with --base-url set to one of those, or load with "
+            f"`publisher load --to {self.query_url} --base-url {self.base_url}`"
+        )
+
     def version(self) -> str | None:
         """The version tag the last load recorded, or None when nothing was loaded by us."""
         graph = meta_graph(self.base_url)
@@ -360,6 +450,7 @@ class RemoteStore:
             ``ResultSetMaxRows``): the copy would silently miss triples.
         """
         quads: list[ox.Quad] = []
+        held = []
         for graph in self.graphs:
             triples = self._triples(
                 "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
@@ -367,6 +458,8 @@ class RemoteStore:
                 named_graphs=[],
             )
             name = ox.NamedNode(graph)
+            if triples:
+                held.append(graph)
             quads.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
         expected = self.count()
         if len(quads) < expected:
@@ -374,6 +467,7 @@ class RemoteStore:
                 f"the SPARQL store returned {len(quads)} of {expected} quads: "
                 "raise its result limit (Virtuoso: [SPARQL] ResultSetMaxRows)"
             )
+        self.held = tuple(held)
         lines = sorted(set((ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines()))
         nquads = b"".join(line + b"\n" for line in lines)
         return Dataset(nquads=nquads, base_url=self.base_url, sources=())
@@ -387,6 +481,10 @@ class RemoteStore:
         Loader(self, progress=progress).replace(dataset, version_of(dataset))
 
 
+class DatasetMissing(StoreError):
+    """The store holds nothing under the base URL being served (``serve`` exits 3)."""
+
+
 class Cut(bytes):
     """Serialised results; ``cut_at`` is the row limit when rows were left out."""
 
@@ -397,6 +495,26 @@ class Cut(bytes):
         result = cls(body)
         result.cut_at = cut_at
         return result
+
+
+def _read(response: Any, ends: float | None) -> bytes:
+    """The whole body, read in chunks so that a trickling server cannot pass ``ends``.
+
+    :raises TimeoutError: when the deadline passes first.
+    """
+    sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
+    chunks: list[bytes] = []
+    while True:
+        if ends is not None:
+            left = ends - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the answer did not arrive in time")
+            if sock is not None and sock.fileno() != -1:  # -1: all read, already closed
+                sock.settimeout(left)
+        chunk = response.read(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
 
 
 def _message(error: SPARQLWrapperException) -> str:

@@ -7,6 +7,10 @@ they share the store's memory copy-on-write (forking a process holding 1M triple
 took about 15 ms here), answer over a pipe, and one that passes the limit is
 killed and replaced at the next query. A healthy worker serves query after query,
 so the usual cost is one pipe round trip, not a fork.
+
+Workers run without network access (:mod:`publisher.store.sandbox`) and with a
+capped address space: a query can neither reach another host nor take the
+machine's memory.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe
 from typing import Any
 
+from publisher.store import sandbox
 from publisher.store.base import (
     QueryRefused,
+    QueryResourceLimit,
     QuerySyntaxError,
     QueryTimeout,
     StoreError,
@@ -30,10 +36,16 @@ from publisher.store.base import (
 
 #: Errors a worker may report, by name; anything else becomes a StoreError.
 _ERRORS: dict[str, type[StoreError]] = {
-    cls.__name__: cls for cls in (QuerySyntaxError, QueryRefused, StoreError, StoreUnavailable)
+    cls.__name__: cls
+    for cls in (QuerySyntaxError, QueryRefused, QueryResourceLimit, StoreError, StoreUnavailable)
 }
 #: Memory a query may add to what the worker holds at its fork (the shared store).
 MEMORY_HEADROOM = 2 << 30
+_OUT_OF_MEMORY = (
+    "the query was stopped: it outgrew the memory a query may use "
+    f"(a value over the engine's buffer limit, or over {MEMORY_HEADROOM >> 20} MiB); "
+    "narrow it down (fewer cross products, shorter GROUP_CONCATs, LIMIT)"
+)
 _RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH")
 
 
@@ -68,10 +80,12 @@ class QueryWorkers:
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
 
-    def run(self, timeout: float, *args: Any) -> Any:
+    def run(self, timeout: float | None, *args: Any) -> Any:
         """``job(*args)`` in a worker; the worker is killed if it takes over ``timeout`` s.
 
+        :param timeout: seconds; ``None`` or 0 for no limit.
         :raises QueryTimeout: past the limit (the work is really stopped).
+        :raises QueryResourceLimit: the worker died, most likely at its memory cap.
         :raises StoreError: whatever the job raised, by type, with its message.
         """
         worker = self._acquire()
@@ -82,16 +96,20 @@ class QueryWorkers:
             worker = self._acquire()
             worker.conn.send(args)
         try:
-            if not worker.conn.poll(timeout if timeout > 0 else None):
+            if not worker.conn.poll(timeout if timeout else None):
                 worker.stop()
                 raise QueryTimeout(
                     f"the query ran longer than the {timeout:g} s limit and was stopped; "
                     "narrow it down (fewer cross products, bounded paths, LIMIT)"
                 )
             status, value = worker.conn.recv()
-        except (EOFError, OSError) as error:
+        except (EOFError, OSError):
             worker.stop()
-            raise StoreUnavailable(f"the query process failed: {error or 'it exited'}") from None
+            raise QueryResourceLimit(
+                "the query was stopped: it needed more memory than the "
+                f"{MEMORY_HEADROOM >> 20} MiB a query may use; narrow it down "
+                "(fewer cross products, shorter GROUP_CONCATs, LIMIT)"
+            ) from None
         self._release(worker)
         if status == "ok":
             return value
@@ -134,6 +152,7 @@ def _serve(job: Callable[..., Any], conn: Connection) -> None:  # pragma: no cov
     for name in _RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     _cap_memory()
+    sandbox.deny_network()  # if it cannot hold, the start-up line said so
     status = 0
     try:
         while True:
@@ -145,8 +164,10 @@ def _serve(job: Callable[..., Any], conn: Connection) -> None:  # pragma: no cov
                 reply: tuple[str, Any] = ("ok", job(*args))
             except StoreError as error:
                 reply = (type(error).__name__, str(error))
+            except MemoryError:
+                reply = ("QueryResourceLimit", _OUT_OF_MEMORY)
             except Exception as error:  # noqa: BLE001 - reported to the parent, which raises
-                reply = ("StoreError", f"{type(error).__name__}: {error}")
+                reply = ("StoreError", f"the query failed: {type(error).__name__}")
             conn.send(reply)
     except BaseException:  # noqa: BLE001
         status = 1

@@ -13,12 +13,16 @@ from werkzeug.exceptions import BadRequest
 
 from publisher import __version__, openapi
 from publisher.app import publication
+from publisher.fairness import query_slot
 from publisher.formats import Format
 from publisher.negotiation import negotiate, negotiate_language
 from publisher.queries.api import BadParameter, NamedQuery, catalogue
 from publisher.store.base import Row
+from publisher.views.search import index as search_index
+from publisher.views.search import thing_iri
 
 bp = Blueprint("api", __name__)
+JSON_UTF8 = "application/json; charset=utf-8"
 
 OFFERED = (
     Format("json", "application/json", "json"),
@@ -40,7 +44,7 @@ def index() -> Response:
 def openapi_document() -> Response:
     base_url = publication().settings.base_url
     document = openapi.document(catalogue(), base_url, __version__)
-    return Response(json.dumps(document, indent=2), mimetype="application/json")
+    return Response(json.dumps(document, indent=2), content_type=JSON_UTF8)
 
 
 @bp.get("/api/<name>")
@@ -48,14 +52,18 @@ def run(name: str) -> Response:
     query = catalogue().get(name)
     if query is None:
         abort(404, f"no query named {name!r}; see /api/ for the list")
-    fmt = negotiate(request.headers.get("Accept"), OFFERED, request.args.get("format"))
+    fmt = negotiate(
+        request.headers.get("Accept"), OFFERED, (request.args.get("format") or "").strip() or None
+    )
     pub = publication()
     base_url = pub.settings.base_url
+    args = _resolved(query, request.args.to_dict(), base_url)
     try:
-        text, used = query.bind(request.args.to_dict(), base_url)
+        text, used = query.bind(args, base_url)
     except BadParameter as error:
         raise BadRequest(str(error)) from None
-    rows = pub.store.select(text)
+    with query_slot():
+        rows = pub.store.select(text)
     columns = _columns(query, rows)
     if fmt.token == "csv":
         body = to_csv(columns, rows)
@@ -69,9 +77,25 @@ def run(name: str) -> Response:
             "results": [{c: plain(row[c]) for c in columns if c in row} for row in rows],
         }
         body = json.dumps(document, ensure_ascii=False, indent=2)
-    response = Response(body, mimetype=fmt.media_type)
+    response = Response(body, content_type=f"{fmt.media_type}; charset=utf-8")
     response.headers["Vary"] = "Accept"
     return response
+
+
+def _resolved(query: NamedQuery, args: dict[str, str], base_url: str) -> dict[str, str]:
+    """``id:{kind}`` values as people write them (a label in French or English, any case,
+    accents or not; a slug; an IRI) turned into the thing's slug, as search facets are."""
+    things = [p for p in query.parameters if p.type.startswith("id:") and args.get(p.name, "")]
+    if not things:
+        return args
+    idx = search_index()
+    lang = negotiate_language(request.headers.get("Accept-Language"), args.get("lang"))
+    for param in things:
+        kind = param.type[3:]
+        if idx.things(kind, base_url):  # a kind the index knows nothing of: validated by type
+            iri = thing_iri(idx, param.name, kind, args[param.name].strip(), base_url, lang)
+            args[param.name] = iri.rsplit("/", 1)[-1]
+    return args
 
 
 def _columns(query: NamedQuery, rows: list[Row]) -> list[str]:

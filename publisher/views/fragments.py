@@ -22,7 +22,7 @@ bp = Blueprint("fragments", __name__)
 
 OFFERED: tuple[Format, ...] = (
     HTML,
-    *(f for t in ("trig", "ttl", "nt", "jsonld") if (f := by_token(t, RDF)) is not None),
+    *(f for t in ("trig", "nq", "ttl", "nt", "jsonld") if (f := by_token(t, RDF)) is not None),
 )
 #: Characters kept as they are when the request's query string becomes the page's IRI.
 _IRI_SAFE = "!#$%&'()*+,/:;=?@[]~"
@@ -53,12 +53,13 @@ def fragment() -> Response:
     pattern, number = _pattern(), _page_number()
     pub = publication()
     base = f"{pub.settings.base_url}fragments"
-    raw_query = quote(request.query_string.decode("utf-8", "replace"), safe=_IRI_SAFE)
-    here = f"{base}?{raw_query}" if raw_query else base
+    here, collection = _self_urls(base)
     cache = current_app.extensions.setdefault("publisher-fragment-counts", fragments.CountCache())
     total = cache.get(pub.store, pattern, pub.version)
     data = fragments.page(pub.store, pattern, number, total)
-    controls = fragments.Controls(base, here, total, _links(base, number, total))
+    controls = fragments.Controls(
+        base, here, total, _links(base, number, total), collection=collection
+    )
     if fmt is HTML:
         body = render_template(
             "fragments.html",
@@ -82,9 +83,26 @@ def fragment() -> Response:
             data_bytes = ox.serialize(quads, format=oxformat)
         else:
             data_bytes = ox.serialize(quads, format=oxformat, prefixes=fragments.PREFIXES)
-        response = Response(data_bytes or b"", mimetype=fmt.media_type)
+        response = Response(data_bytes or b"", content_type=f"{fmt.media_type}; charset=utf-8")
     response.headers["Vary"] = "Accept, Accept-Language"
     return response
+
+
+def _self_urls(base: str) -> tuple[str, str]:
+    """This page's URL and its pattern's (without ``page``), as the client wrote them.
+
+    Clients match the page's metadata to the URL they fetched character for
+    character, so the query string is kept as sent: its escapes keep their case
+    and its parameters their order; only characters an IRI cannot hold are escaped.
+    """
+    raw = request.query_string.decode("utf-8", "replace")
+    kept = "&".join(p for p in raw.split("&") if p.split("=", 1)[0] != "page")
+
+    def url(query: str) -> str:
+        query = quote(query, safe=_IRI_SAFE)
+        return f"{base}?{query}" if query else base
+
+    return url(raw), url(kept)
 
 
 def _links(base: str, number: int, total: int) -> dict[str, str]:

@@ -1,4 +1,9 @@
-"""``/healthz``: liveness and what is loaded."""
+"""``/healthz``: liveness and what is loaded.
+
+``ok`` (200) only when the store answers and holds data under the served base URL;
+an empty dataset (a store loaded under another base URL, say) is ``empty`` (503),
+since every page would be a 404.
+"""
 
 from __future__ import annotations
 
@@ -25,11 +30,15 @@ def _quads(current: Publication) -> int:
 def healthz() -> Response:
     current = publication()
     current.store.ask("ASK {}")  # a store that went away answers 502, not "ok"
+    quads = _quads(current)
     response = jsonify(
-        status="ok",
+        status="ok" if quads else "empty",
         version=current.version,
-        quads=_quads(current),
+        quads=quads,
         files=len(current.dataset.sources),
+        **({} if quads else {"error": f"no data under the base URL {current.settings.base_url}"}),
     )
+    if not quads:
+        response.status_code = 503
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -93,7 +93,7 @@ def _render(pub: Publication, lang: str, static: bool) -> str:
         "lang": lang,
         "meta": _meta(pub, lang),
         "sections": sections,
-        "svg": diagram.render_svg(ontology, base, lang, shapes=shapes),
+        "svg": diagram.render_svg(ontology, base, lang, shapes=shapes, data=data),
         "formats": RDF,
         "root": root,
     }

@@ -131,6 +131,7 @@ def _html(graph: Graph, iri: str, lang: str, lang_param: str | None, doc_url: st
     current = publication()
     base_url = current.settings.base_url
     used = {p for _, p, _ in graph} | {o for _, p, o in graph if p == RDF.type}
+    used |= set(graph.subjects(RDF.type, RDF.Statement))  # facts get labels from their parts
     vocabulary = fetch_labels(current.store, used)
     page = html.resource_page(graph, iri, vocabulary, base_url, lang, lang_param)
     neighbourhood = current.store.construct(queries.fill("schema", resource=iri))

@@ -2,8 +2,10 @@
 
 Facets combine with AND across names and OR among repeated values of one name
 (``?modality=ct&modality=mri&town=frejus``). A facet value is a slug
-(``ct``), the entity's IRI, or for ``type`` a term (``ImagingCentre``,
-``schema:MedicalClinic`` or a full IRI).
+(``ct``), the entity's IRI, its label in French or English as a person writes it
+(``Fréjus``, ``frejus``, ``IRM``, ``scanner``), or for ``type`` a term
+(``ImagingCentre``, ``schema:MedicalClinic``), an IRI or a label. A value that
+names nothing is a 400 listing the facet's valid values.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, current_app, render_template, request
@@ -21,7 +24,7 @@ from publisher.app import publication
 from publisher.formats import HTML, Format
 from publisher.negotiation import LANGUAGES, negotiate, negotiate_language
 from publisher.search import FACETS, IndexCache, SearchIndex
-from publisher.search_render import PREFIXES, TERM, page_context, to_jsonld
+from publisher.search_render import PREFIXES, TERM, page_context, short_value, to_jsonld
 from publisher.store.base import StoreError
 
 bp = Blueprint("search", __name__)
@@ -30,7 +33,6 @@ log = logging.getLogger(__name__)
 JSONLD = Format("jsonld", "application/ld+json", "jsonld", aliases=("application/json",))
 OFFERED = (JSONLD, HTML)
 PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE, MAX_QUERY = 20, 100, 10_000, 200
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _IRI = re.compile(r"https?://[^\x00-\x20<>\"{}|^`\\]+")
 
 
@@ -72,23 +74,12 @@ def _integer(name: str, default: int, low: int, high: int) -> int:
     return int(raw)
 
 
-def facet_iri(name: str, value: str, base_url: str) -> str:
-    """The IRI a facet value names.
+def term_iri(value: str, base_url: str) -> str | None:
+    """The IRI a type written as a term or an IRI names, if it is written so.
 
-    >>> facet_iri("modality", "ct", "http://x/")
-    'http://x/id/modality/ct'
-    >>> facet_iri("type", "schema:MedicalClinic", "http://x/")
-    'https://schema.org/MedicalClinic'
-
-    :raises BadRequest: the value is not a slug, an IRI or (for type) a known term.
+    >>> term_iri("schema:MedicalClinic", "http://x/"), term_iri("ImagingCentre", "http://x/")
+    ('https://schema.org/MedicalClinic', 'http://x/ontology#ImagingCentre')
     """
-    kind = FACETS[name]
-    if kind is not None:
-        namespace = f"{base_url}id/{kind}/"
-        slug = value[len(namespace) :] if value.startswith(namespace) else value
-        if _SLUG.fullmatch(slug):
-            return namespace + slug
-        raise BadRequest(f"{name} must be a slug such as 'ct' or an IRI under {namespace}")
     if _IRI.fullmatch(value):
         return value
     term = TERM.fullmatch(value)
@@ -96,10 +87,64 @@ def facet_iri(name: str, value: str, base_url: str) -> str:
         prefix = term.group(1) or "rim"
         namespace = f"{base_url}ontology#" if prefix == "rim" else PREFIXES[prefix]
         return namespace + term.group(2)
-    raise BadRequest("type must be a term ('ImagingCentre', 'schema:MedicalClinic') or an IRI")
+    return None
 
 
-def parse_query(base_url: str) -> Query:
+def facet_iris(idx: SearchIndex, name: str, value: str, base_url: str, language: str) -> list[str]:
+    """The IRIs a facet value names: an IRI, a slug (a term for ``type``), or a label
+    in French or English, in any case, with or without accents.
+
+    :raises BadRequest: nothing of the facet's kind answers to ``value``; the message
+        lists the valid values.
+    """
+    candidates = idx.values(name, base_url)
+    if FACETS[name] is None:
+        iri = term_iri(value, base_url)
+        if iri in candidates:
+            return [iri]
+    found = idx.resolve(value, candidates)
+    if found:
+        return found
+    valid = choices(idx, name, base_url, language)
+    raise BadRequest(f"{name}: nothing is called {value!r}; {valid}")
+
+
+def choices(idx: SearchIndex, name: str, base_url: str, language: str) -> str:
+    """The valid values of a facet, each as written in a link, with its label."""
+    values = idx.values(name, base_url)
+    return valid_values(idx, values, language, lambda iri: short_value(name, iri, base_url))
+
+
+def valid_values(
+    idx: SearchIndex, iris: list[str], language: str, written: Callable[[str], str], most: int = 60
+) -> str:
+    """``valid values: a (label), b (label), …`` for an error message."""
+    shown = [f"{written(iri)} ({idx.name(iri, language)})" for iri in iris]
+    more = f" and {len(shown) - most} more" if len(shown) > most else ""
+    return f"valid values: {', '.join(shown[:most])}{more}"
+
+
+def thing_iri(idx: SearchIndex, name: str, kind: str, value: str, base_url: str, lang: str) -> str:
+    """The one thing of ``kind`` a parameter names as a person writes it (for ``/api/``).
+
+    :raises BadRequest: nothing, or more than one thing, answers to ``value``.
+    """
+    candidates = idx.things(kind, base_url)
+    found = idx.resolve(value, candidates)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        listed = valid_values(idx, found, lang, _slug).replace("valid values", "it may be")
+        raise BadRequest(f"{name}: {value!r} names more than one {kind}; {listed}")
+    valid = valid_values(idx, candidates, lang, _slug)
+    raise BadRequest(f"{name}: nothing is called {value!r}; {valid}")
+
+
+def _slug(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def parse_query(base_url: str, idx: SearchIndex) -> Query:
     """Validate the request's parameters.
 
     :raises BadRequest: with a message naming the parameter at fault.
@@ -120,8 +165,10 @@ def parse_query(base_url: str) -> Query:
     for name in FACETS:
         values = [v.strip() for v in request.args.getlist(name) if v.strip()]
         if values:
-            query.raw_filters[name] = values
-            query.filters[name] = [facet_iri(name, v, base_url) for v in values]
+            iris = [i for v in values for i in facet_iris(idx, name, v, base_url, query.language)]
+            query.filters[name] = list(dict.fromkeys(iris))
+            # Links write each value as its slug (or term), so a chosen one toggles off.
+            query.raw_filters[name] = [short_value(name, i, base_url) for i in query.filters[name]]
     return query
 
 
@@ -147,8 +194,8 @@ def _build_at_load(state: BlueprintSetupState) -> None:
 def search() -> Response:
     fmt = negotiate(request.headers.get("Accept"), OFFERED, request.args.get("format"))
     base_url = publication().settings.base_url
-    query = parse_query(base_url)
     idx = index()
+    query = parse_query(base_url, idx)
     filters = {name: set(iris) for name, iris in query.filters.items()}
     result = idx.search(
         query.text, filters, query.language, (query.page - 1) * query.size, query.size
@@ -161,6 +208,6 @@ def search() -> Response:
     else:
         document = to_jsonld(idx, query, result, base_url)
         body = json.dumps(document, ensure_ascii=False, indent=2)
-        response = Response(body, mimetype=JSONLD.media_type)
+        response = Response(body, content_type=f"{JSONLD.media_type}; charset=utf-8")
     response.headers["Vary"] = "Accept, Accept-Language"
     return response

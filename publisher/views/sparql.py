@@ -9,18 +9,17 @@ time and row limits and writes the bytes itself.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from publisher.app import publication
 from publisher.config import Settings
 from publisher.errors import STATUSES
+from publisher.fairness import query_slot
 from publisher.formats import HTML, RDF, RESULTS, Format, by_media_type, by_token
 from publisher.negotiation import NotAcceptable, negotiate, negotiate_language
 from publisher.publication import Publication
-from publisher.sources import graph_iri
-from publisher.sparql import description, guard, page, protocol
+from publisher.sparql import description, guard, page, prefixes, protocol
 from publisher.sparql.cache import ResultCache
 from publisher.sparql.examples import EXAMPLES
 from publisher.store.base import QuerySyntaxError, StoreError
@@ -62,15 +61,15 @@ def endpoint() -> Response:
         fmt = negotiate(accept, DESCRIPTION_FORMATS, token)
         if fmt is HTML:
             return _page(pub, None)
-        return _vary(Response(_description(pub, fmt), mimetype=fmt.media_type))
-    local_graphs = {graph_iri(settings.base_url, source.role) for source in pub.dataset.sources}
+        content_type = f"{fmt.media_type}; charset=utf-8"
+        return _vary(Response(_description(pub, fmt), content_type=content_type))
+    local_graphs = pub.graphs
     try:
-        plan = guard.inspect(
-            asked.query, settings.base_url, local_graphs, settings.service_allowlist
-        )
+        declared = prefixes.resolve(settings.base_url)
+        plan = guard.inspect(asked.query, settings.base_url, local_graphs, declared)
         guard.check_graphs([*asked.default_graphs, *asked.named_graphs], local_graphs)
         if plan.form is None:
-            _raise_parser_message(asked.query)
+            _raise_parser_message(pub, asked.query)
     except StoreError as refusal:
         if _prefers_html(accept, token):
             return _page(pub, asked, None, refusal)
@@ -80,7 +79,7 @@ def endpoint() -> Response:
     if fmt is HTML:
         return _page(pub, asked, plan)
     body = _run(pub, asked, fmt)
-    response = _vary(Response(body, mimetype=fmt.media_type))
+    response = _vary(Response(body, content_type=f"{fmt.media_type}; charset=utf-8"))
     cut_at = getattr(body, "cut_at", None)
     if cut_at is not None:
         response.headers[CUT_HEADER] = str(cut_at)
@@ -95,15 +94,16 @@ def _run(pub: Publication, asked: protocol.QueryRequest, fmt: Format) -> bytes:
     cached = ANSWERS.get(key)
     if cached is not None:
         return Results.of(*cached)
-    body = pub.store.sparql(
-        asked.query or "",
-        fmt,
-        asked.default_graphs,
-        asked.named_graphs,
-        timeout=settings.query_timeout,
-        max_rows=settings.max_result_rows,
-        base_iri=settings.base_url,
-    )
+    with query_slot():
+        body = pub.store.sparql(
+            asked.query or "",
+            fmt,
+            asked.default_graphs,
+            asked.named_graphs,
+            timeout=settings.query_timeout,
+            max_rows=settings.max_result_rows,
+            base_iri=settings.base_url,
+        )
     ANSWERS.put(key, body, getattr(body, "cut_at", None))
     return body
 
@@ -118,6 +118,7 @@ def _prefers_html(accept: str | None, token: str | None) -> bool:
 #: ``?format=`` names other endpoints (and SPARQLWrapper's ``format=``) use.
 FORMAT_ALIASES = {
     "turtle": "ttl",
+    "n3": "ttl",  # Turtle is valid N3
     "ntriples": "nt",
     "n-triples": "nt",
     "json-ld": "jsonld",
@@ -135,24 +136,27 @@ def _format_token(value: str | None, graph: bool = False) -> str | None:
     """``?format=`` as one of our tokens: a token, an alias or a media type."""
     if not value:
         return value
-    if "/" in value:
-        known = by_media_type(value)
-        return known.token if known else value
+    if "/" in value:  # a media type, or a list of them (SPARQLWrapper sends its Accept)
+        known = (by_media_type(item) for item in value.split(","))
+        return next((f.token for f in known if f is not None), value)
     value = value.lower()
     if graph and value in GRAPH_ALIASES:
         return GRAPH_ALIASES[value]
     return FORMAT_ALIASES.get(value, value)
 
 
-def _raise_parser_message(query: str) -> None:
-    """Parse a query of no known form on an empty store, for the parser's own message.
+def _raise_parser_message(pub: Publication, query: str) -> None:
+    """Hand a query of no known form to the store, for the engine's own message.
 
-    Safe because the guard has already passed it: nothing in it can fetch.
+    Through the store, not an engine here: the store runs it where nothing can
+    reach the network, with the same limits as any query.
     """
-    try:
-        ox.Store().query(query)
-    except SyntaxError as error:
-        raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+    json_results = by_token("json")
+    assert json_results is not None
+    settings = pub.settings
+    pub.store.sparql(
+        query, json_results, timeout=settings.query_timeout, max_rows=1, base_iri=settings.base_url
+    )
     raise QuerySyntaxError("expected SELECT, CONSTRUCT, DESCRIBE or ASK")
 
 
@@ -222,6 +226,7 @@ def _page(
         cut_at=cut_at,
         downloads=downloads,
         descriptions=[f for f in GRAPH_FORMATS],
+        prefixes=prefixes.resolve(settings.base_url),
         settings=settings,
     )
     response = _vary(Response(html, status=status, mimetype="text/html"))

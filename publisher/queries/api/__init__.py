@@ -23,6 +23,7 @@ from importlib.resources import files
 
 import rdflib
 
+from publisher import relations
 from publisher.negotiation import LANGUAGES
 from publisher.queries import iri_term
 
@@ -149,6 +150,7 @@ def parse(name: str, source: str) -> NamedQuery:
         else:
             parameters.append(_parameter(name, value))
     body = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))
+    body = relations.expand(body)
     if not title or not _WHERE.search(body):
         raise ValueError(f"{name}.rq needs a '# title:' line and a WHERE block")
     for param in parameters:
