@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from publisher import progress
 from publisher.config import Settings
 from publisher.shapes import validate_dataset
 from publisher.sources import SourceError, load
@@ -51,15 +52,18 @@ def validate(
 
     Exits 1 on violations (and on warnings with --strict), 2 on unreadable files.
     """
-    settings = _settings(paths, base_url=base_url)
-    try:
-        dataset = load(settings.data_paths, settings.base_url)
-    except SourceError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
-    from publisher.publication import PROJECT_SHAPES
+    from publisher.publication import PROJECT_SHAPES, validation_cache
 
-    report = validate_dataset(dataset, fallback_shapes=PROJECT_SHAPES)
+    settings = _settings(paths, base_url=base_url)
+    with progress.use(progress.for_stream(sys.stderr)):
+        try:
+            dataset = load(settings.data_paths, settings.base_url)
+        except SourceError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(2)
+        report = validate_dataset(
+            dataset, fallback_shapes=PROJECT_SHAPES, cache=validation_cache(settings)
+        )
     if output_format == "json":
         click.echo(report.to_json())
     elif output_format == "turtle":
@@ -120,31 +124,37 @@ def serve(
         store=store,
         validate=False if no_validate else None,
     )
-    with refusing_bad_data(
-        "Not serving: fix the data, or pass --no-validate for third-party data."
-    ):
-        app = create_app(settings)
-        require_dataset = getattr(app.extensions["publisher"].store, "require_dataset", None)
-        if require_dataset is not None:  # a remote store filled by `publisher load`
-            require_dataset()
-    click.echo(f"Serving {settings.base_url} (store: {settings.store})", err=True)
-    from publisher.store.sandbox import describe
+    with progress.use(progress.for_stream(sys.stderr)):  # start-up and SIGHUP reloads
+        with refusing_bad_data(
+            "Not serving: fix the data, or pass --no-validate for third-party data."
+        ):
+            app = create_app(settings)
+            require_dataset = getattr(app.extensions["publisher"].store, "require_dataset", None)
+            if require_dataset is not None:  # a remote store filled by `publisher load`
+                require_dataset()
+        click.echo(f"Serving {settings.base_url} (store: {settings.store})", err=True)
+        from publisher.store.sandbox import describe
 
-    click.echo(describe(settings.store), err=True)
-    if debug:
-        app.run(host=host, port=port, debug=True, use_reloader=False)
-        return
-    from publisher.server import run_gunicorn
+        click.echo(describe(settings.store), err=True)
+        if debug:
+            app.run(host=host, port=port, debug=True, use_reloader=False)
+            return
+        import gc
 
-    run_gunicorn(
-        app,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=access_log,
-        model=worker_class,
-        threads=threads,
-    )
+        from publisher.server import run_gunicorn
+
+        # What the master built (store, report, search index) is read-only from here:
+        # out of the collector's reach, the workers do not copy its pages by touching it.
+        gc.freeze()
+        run_gunicorn(
+            app,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=access_log,
+            model=worker_class,
+            threads=threads,
+        )
 
 
 def default_base_url(host: str, port: int) -> str:

@@ -24,6 +24,11 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("store", "embedded", "'embedded' (pyoxigraph in memory) or a SPARQL query endpoint URL"),
     ("data_paths", DEFAULT_DATA_PATHS, "RDF files or folders to load"),
     ("validate", True, "refuse to serve data that fails the SHACL shapes"),
+    (
+        "validation_cache",
+        "",
+        "folder for SHACL results keyed by content hash (default: the user cache; 'off': none)",
+    ),
     ("query_timeout", 5.0, "seconds a SPARQL query may run before it is stopped"),
     ("max_query_length", 20_000, "longest SPARQL query accepted, in characters"),
     ("max_result_rows", 10_000, "most rows a SELECT returns; the response says when cut"),
@@ -54,6 +59,7 @@ class Settings:
     store: str = _default("store")
     data_paths: tuple[Path, ...] = field(default=_default("data_paths"))
     validate: bool = _default("validate")
+    validation_cache: str = _default("validation_cache")
     query_timeout: float = _default("query_timeout")
     max_query_length: int = _default("max_query_length")
     max_result_rows: int = _default("max_result_rows")

@@ -1,18 +1,33 @@
-"""SHACL validation: pyshacl underneath, a small report we can print and test."""
+"""SHACL validation: a small report we can print and test, from two engines.
+
+:func:`validate` is the reference: pyshacl on rdflib graphs, as the project
+always validated. :func:`validate_store` is what publishing runs: the SPARQL
+parts of the shapes on pyoxigraph (:mod:`publisher.shacl_sparql`) and the core
+constraints on pyshacl-turbo (:mod:`publisher.shacl_core`), the same answers
+at a million triples in seconds instead of hours. ``tests/test_shacl_parity.py``
+keeps the two from drifting.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 import rdflib
-from pyshacl import validate as pyshacl_validate
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from publisher.sources import Dataset, load
+from publisher import progress
+from publisher.sources import Dataset, load, to_rdflib
+
+if TYPE_CHECKING:
+    from publisher.validation_cache import ValidationCache
 
 _SCHEMA_NAME = rdflib.URIRef("https://schema.org/name")
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -33,11 +48,38 @@ class Result:
 
 @dataclass(frozen=True)
 class Report:
-    """The outcome of one validation run."""
+    """The outcome of one validation run.
+
+    ``source`` is the SHACL validation report: an rdflib graph, its N-Triples, or
+    a function that reads them (a cached report), parsed into :attr:`graph` only
+    when someone asks, e.g. ``--format turtle``.
+    """
 
     conforms: bool
     results: tuple[Result, ...]
-    graph: rdflib.Graph
+    source: rdflib.Graph | bytes | Callable[[], bytes]
+
+    @cached_property
+    def graph(self) -> rdflib.Graph:
+        """The SHACL validation report as an rdflib graph."""
+        if isinstance(self.source, rdflib.Graph):
+            return self.source
+        graph = rdflib.Graph()
+        graph.bind("sh", SH)
+        for triple in ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES):
+            graph.add(
+                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+            )
+        return graph
+
+    @property
+    def ntriples(self) -> bytes:
+        """The validation report as N-Triples (what the cache keeps)."""
+        if isinstance(self.source, bytes):
+            return self.source
+        if isinstance(self.source, rdflib.Graph):
+            return self.source.serialize(format="nt", encoding="utf-8")
+        return self.source()
 
     @property
     def violations(self) -> tuple[Result, ...]:
@@ -118,6 +160,8 @@ def path_text(report: rdflib.Graph, path: rdflib.term.Node | None) -> str | None
 
 def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> Report:
     """Validate ``data`` against ``shapes`` (no inference; SHACL-SPARQL enabled)."""
+    from pyshacl import validate as pyshacl_validate  # half a second to import: only here
+
     conforms, report_graph, _ = pyshacl_validate(
         data,
         shacl_graph=shapes,
@@ -143,24 +187,259 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> Report:
                 source_shape=_text(report_graph.value(node, SH.sourceShape)) or "",
             )
         )
-    results.sort(
-        key=lambda r: (
-            SEVERITY_ORDER.get(r.severity, 9),
-            r.source_shape,
-            r.focus_node,
-            r.path or "",
+    return Report(conforms=bool(conforms), results=_sorted(results), source=report_graph)
+
+
+def _sorted(results: Iterable[Result]) -> tuple[Result, ...]:
+    return tuple(
+        sorted(
+            results,
+            key=lambda r: (
+                SEVERITY_ORDER.get(r.severity, 9),
+                r.source_shape,
+                r.focus_node,
+                r.path or "",
+            ),
         )
     )
-    return Report(conforms=bool(conforms), results=tuple(results), graph=report_graph)
 
 
-def validate_dataset(dataset: Dataset, fallback_shapes: Sequence[Path] = ()) -> Report:
+_P = {
+    name: str(SH[name])
+    for name in (
+        "conforms",
+        "result",
+        "focusNode",
+        "resultSeverity",
+        "resultMessage",
+        "value",
+        "sourceShape",
+        "resultPath",
+        "alternativePath",
+        "inversePath",
+    )
+} | {"first": str(RDF.first), "rest": str(RDF.rest), "nil": str(RDF.nil)}
+
+
+class _Index:
+    """A report's triples by subject, for reading results without rdflib."""
+
+    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        self.by_subject: dict[
+            object, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]]
+        ] = {}
+        for t in triples:
+            self.by_subject.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(
+                t.object  # type: ignore[arg-type]
+            )
+
+    def all(self, node: object, name: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+        """The values of ``node``'s property ``name`` (a key of ``_P``)."""
+        return self.by_subject.get(node, {}).get(_P[name], [])
+
+    def one(self, node: object, name: str) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+        values = self.all(node, name)
+        return values[0] if values else None
+
+    def items(self, head: object) -> list[object]:
+        found: list[object] = []
+        while isinstance(head, ox.BlankNode):
+            first = self.one(head, "first")
+            if first is None:
+                break
+            found.append(first)
+            head = self.one(head, "rest")
+        return found
+
+    def path_text(self, path: object) -> str | None:
+        """As :func:`path_text`, over the index."""
+        if path is None:
+            return None
+        if isinstance(path, ox.BlankNode):
+            alternatives = self.one(path, "alternativePath")
+            if alternatives is not None:
+                return " | ".join(_ox_text(i) for i in self.items(alternatives))
+            inverse = self.one(path, "inversePath")
+            if inverse is not None:
+                return f"^{_ox_text(inverse)}"
+            if self.one(path, "first") is not None:
+                return " / ".join(_ox_text(i) for i in self.items(path))
+        return _ox_text(path)
+
+
+def _ox_text(node: object) -> str:
+    if isinstance(node, ox.BlankNode):
+        return "[blank node]"
+    return str(getattr(node, "value", node))
+
+
+def _store_label(store: ox.Store, graphs: list[ox.NamedNode], node: object) -> str | None:
+    """As :func:`_label`, read from the store (the data never goes through rdflib)."""
+    if not isinstance(node, ox.NamedNode | ox.BlankNode):
+        return None
+    labels: dict[str, str] = {}
+    for prop in (SKOS.prefLabel, RDFS.label, _SCHEMA_NAME):
+        for graph in graphs:
+            for quad in store.quads_for_pattern(node, ox.NamedNode(str(prop)), None, graph):
+                value = quad.object
+                if isinstance(value, ox.Literal):
+                    labels.setdefault(value.language or "", value.value)
+    for lang in ("en", "fr", ""):
+        if lang in labels:
+            return labels[lang]
+    return next(iter(labels.values()), None)
+
+
+def _results_of(triples: list[ox.Triple], label: Callable[[object], str | None]) -> list[Result]:
+    """The top-level results of a report given as triples."""
+    index = _Index(triples)
+    found = []
+    for report in [t.subject for t in triples if t.predicate.value == _P["conforms"]]:
+        for node in index.all(report, "result"):
+            focus = index.one(node, "focusNode")
+            severity = index.one(node, "resultSeverity")
+            messages = [m.value for m in index.all(node, "resultMessage")]
+            value = index.one(node, "value")
+            shape = index.one(node, "sourceShape")
+            found.append(
+                Result(
+                    severity=severity.value.rsplit("#", 1)[-1] if severity else "Violation",
+                    focus_node=_ox_text(focus) if focus is not None else "",
+                    focus_label=label(focus) if focus is not None else None,
+                    path=index.path_text(index.one(node, "resultPath")),
+                    value=_ox_text(value) if value is not None else None,
+                    message="; ".join(sorted(messages)) or "constraint not met",
+                    source_shape=_ox_text(shape) if shape is not None else "",
+                )
+            )
+    return found
+
+
+def validate_store(
+    store: ox.Store,
+    graphs: list[ox.NamedNode],
+    shapes: rdflib.Graph,
+    data_ntriples: bytes | None = None,
+) -> Report:
+    """Validate the union of ``graphs`` in ``store`` against ``shapes``, as :func:`validate`
+    would (no inference, SHACL-SPARQL on), but fast: see the module docstring.
+
+    :param data_ntriples: the same graphs as N-Triples, if the caller has them.
+    """
+    from publisher import shacl_core, shacl_sparql
+
+    plan = shacl_sparql.plan(shapes)
+    if data_ntriples is None:
+        data_ntriples = b"".join(
+            store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"" for g in graphs
+        )
+    with progress.current().stage("checking shapes", total=plan.steps + 1, unit="steps") as step:
+        wait = plan.core_needs_targets
+        selected = shacl_sparql.run_targets(plan, store, graphs, step) if wait else {}
+        # Both engines release the GIL: the core constraints run beside the SPARQL ones.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            core = pool.submit(shacl_core.validate, data_ntriples, plan.core)
+            if not wait:
+                selected = shacl_sparql.run_targets(plan, store, graphs, step, into_core=False)
+            found = shacl_sparql.run_constraints(plan, store, graphs, shapes, selected, step)
+            conforms, triples = core.result()
+        step(1)
+    del data_ntriples
+    triples = _merge(triples, found)
+    conforms = conforms and not any(r.severity == SH.Violation for r in found)
+    labels: dict[object, str | None] = {}
+
+    def label(node: object) -> str | None:
+        if node not in labels:
+            labels[node] = _store_label(store, graphs, node)
+        return labels[node]
+
+    results = _results_of(triples, label)
+    _set_conforms(triples, conforms)
+    source = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return Report(conforms=conforms, results=_sorted(results), source=source)
+
+
+def _merge(triples: list[ox.Triple], found: Sequence[object]) -> list[ox.Triple]:
+    """The core engine's report triples plus the SPARQL constraints' results."""
+    from publisher.shacl_sparql import SparqlResult, _to_ox
+
+    report = next(t.subject for t in triples if t.predicate.value == str(SH.conforms))
+
+    def iri(term: rdflib.URIRef) -> ox.NamedNode:
+        return ox.NamedNode(str(term))
+
+    for result in found:
+        assert isinstance(result, SparqlResult)
+        node = ox.BlankNode()
+        add = [
+            (iri(RDF.type), iri(SH.ValidationResult)),
+            (iri(SH.focusNode), _to_ox(result.focus)),
+            (iri(SH.resultSeverity), _to_ox(result.severity)),
+            (iri(SH.sourceShape), _to_ox(result.shape)),
+            (iri(SH.sourceConstraint), _to_ox(result.constraint)),
+            (iri(SH.sourceConstraintComponent), iri(SH.SPARQLConstraintComponent)),
+        ]
+        if result.path is not None:
+            add.append((iri(SH.resultPath), _to_ox(result.path)))
+        if result.value is not None:
+            add.append((iri(SH.value), _to_ox(result.value)))
+        add.extend((iri(SH.resultMessage), _to_ox(m)) for m in result.messages)
+        triples.append(ox.Triple(report, iri(SH.result), node))
+        triples.extend(ox.Triple(node, p, o) for p, o in add)
+    return triples
+
+
+def _set_conforms(triples: list[ox.Triple], conforms: bool) -> None:
+    for i, t in enumerate(triples):
+        if t.predicate.value == str(SH.conforms):
+            triples[i] = ox.Triple(
+                t.subject,
+                t.predicate,
+                ox.Literal(
+                    str(conforms).lower(),
+                    datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
+                ),
+            )
+
+
+def shapes_of(
+    dataset: Dataset, fallback_shapes: Sequence[Path] = ()
+) -> tuple[rdflib.Graph, tuple[Path, ...]]:
+    """The shapes a dataset is validated against, and the fallback files if they were used."""
+    shapes = dataset.rdflib_graph("shapes")
+    if not len(shapes) and fallback_shapes:
+        return load(fallback_shapes, dataset.base_url).rdflib_graph("shapes"), tuple(
+            fallback_shapes
+        )
+    return shapes, ()
+
+
+def validate_dataset(
+    dataset: Dataset,
+    fallback_shapes: Sequence[Path] = (),
+    cache: ValidationCache | None = None,
+) -> Report:
     """Validate a dataset's ontology and data against its own shapes.
 
     Third-party data that brings no shapes is checked against ``fallback_shapes``
-    (the project's own) instead.
+    (the project's own) instead. With a ``cache``, a dataset whose files and
+    shapes did not change since a previous run gets that run's report back.
     """
-    shapes = dataset.rdflib_graph("shapes")
-    if not len(shapes) and fallback_shapes:
-        shapes = load(fallback_shapes, dataset.base_url).rdflib_graph("shapes")
-    return validate(dataset.rdflib_graph("ontology", "data"), shapes)
+    with progress.use(progress.Progress()):  # fallback shapes load silently
+        shapes, extra = shapes_of(dataset, fallback_shapes)
+    key = cache.key(dataset, extra) if cache is not None else None
+    if cache is not None and key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            progress.current().note(
+                "SHACL: unchanged files, validation result taken from the cache"
+            )
+            return cached
+    graphs = dataset.graph_names("ontology", "data")
+    report = validate_store(dataset.store(), graphs, shapes)
+    if cache is not None and key is not None:
+        cache.put(key, report)
+        # The cached copy reads the report's triples from disk only when asked.
+        report = cache.get(key) or report
+    return report

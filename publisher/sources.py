@@ -8,6 +8,7 @@ Turtle serves under any host. Each file lands in a named graph by its role:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from publisher import progress
 from publisher.formats import READABLE_EXTENSIONS
 
 ROLES = ("ontology", "data", "shapes")
@@ -100,20 +102,76 @@ def parse(source: GraphSource, base_url: str) -> list[ox.Quad]:
         raise SourceError(f"{source.path}: {error.strerror or error}") from None
 
 
-@dataclass(frozen=True)
 class Dataset:
-    """A parsed dataset: every quad, serialised once as N-Quads for any backend."""
+    """A parsed dataset: a pyoxigraph store of every quad, and its N-Quads when asked.
 
-    nquads: bytes
-    base_url: str
-    sources: tuple[GraphSource, ...]
+    Either side is built from the other on first use and kept: files are parsed
+    straight into the store (no Python object per triple), and the N-Quads text,
+    which only dumps and remote loads need, is not held unless someone asks.
+    """
+
+    def __init__(
+        self,
+        nquads: bytes | None = None,
+        base_url: str = "",
+        sources: tuple[GraphSource, ...] = (),
+        store: ox.Store | None = None,
+    ) -> None:
+        self.base_url, self.sources = base_url, tuple(sources)
+        self._nquads, self._store = nquads, store
+        self._lock = threading.Lock()
+
+    @property
+    def nquads(self) -> bytes:
+        """Every quad as N-Quads (dumped from the store on first use)."""
+        with self._lock:
+            if self._nquads is None:
+                assert self._store is not None
+                store = self._store
+                self._nquads = b"".join(
+                    ox.serialize(
+                        store.quads_for_pattern(None, None, None, graph),
+                        format=ox.RdfFormat.N_QUADS,
+                    )
+                    or b""
+                    for graph in self._dump_order()
+                )
+            return self._nquads
+
+    def _dump_order(self) -> list[ox.NamedNode | ox.DefaultGraph]:
+        """Role graphs in the order their files were read, then any other graph."""
+        assert self._store is not None
+        names = list(dict.fromkeys(ox.NamedNode(s.graph_iri(self.base_url)) for s in self.sources))
+        others = [g for g in self._store.named_graphs() if g not in names]
+        return [*names, *others, ox.DefaultGraph()]  # type: ignore[list-item]
+
+    def store(self) -> ox.Store:
+        """The quads in an in-memory pyoxigraph store; treat it as read-only."""
+        with self._lock:
+            if self._store is None:
+                self._store = ox.Store()
+                if self._nquads:
+                    self._store.bulk_load(input=self._nquads, format=ox.RdfFormat.N_QUADS)
+            return self._store
+
+    def graph_names(self, *roles: str) -> list[ox.NamedNode]:
+        """The named graphs of some roles (all roles when none is given)."""
+        return [ox.NamedNode(graph_iri(self.base_url, role)) for role in (roles or ROLES)]
+
+    def ntriples(self, *roles: str) -> bytes:
+        """The union of some roles' graphs as N-Triples (duplicates across roles kept)."""
+        store = self.store()
+        return b"".join(
+            store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+            for graph in self.graph_names(*roles)
+        )
 
     def rdflib_graph(self, *roles: str) -> rdflib.Graph:
         """The union of some roles' graphs as one rdflib graph (for SHACL, JSON-LD)."""
-        wanted = {graph_iri(self.base_url, role) for role in (roles or ROLES)}
         graph = rdflib.Graph()
-        for quad in ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS):
-            if quad.graph_name.value in wanted:
+        store = self.store()
+        for name in self.graph_names(*roles):
+            for quad in store.quads_for_pattern(None, None, None, name):
                 graph.add(
                     (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
                 )
@@ -135,11 +193,35 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> rdf
     raise TypeError(f"unsupported term {term!r}")
 
 
+def read_into(store: ox.Store, source: GraphSource, base_url: str) -> None:
+    """Parse one file straight into ``store``, in its role's graph.
+
+    :raises RdfSyntaxError: naming the file, line and column of the first error.
+    """
+    fmt = READABLE_EXTENSIONS[source.path.suffix]
+    if fmt.supports_datasets:  # its own graph names give way to the role's graph
+        store.extend(parse(source, base_url))
+        return
+    try:
+        store.bulk_load(
+            path=source.path,
+            format=fmt,
+            base_iri=base_url,
+            to_graph=ox.NamedNode(source.graph_iri(base_url)),
+        )
+    except SyntaxError:
+        parse(source, base_url)  # raises the same RdfSyntaxError as a plain parse
+        raise
+    except OSError as error:
+        raise SourceError(f"{source.path}: {error.strerror or error}") from None
+
+
 def load(paths: Sequence[Path | str], base_url: str) -> Dataset:
     """Discover and parse every file; the first syntax error stops the load."""
     sources = discover(paths)
-    quads: list[ox.Quad] = []
-    for source in sources:
-        quads.extend(parse(source, base_url))
-    nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-    return Dataset(nquads=nquads, base_url=base_url, sources=tuple(sources))
+    store = ox.Store()
+    with progress.current().stage("parsing files", total=len(sources), unit="files") as step:
+        for source in sources:
+            read_into(store, source, base_url)
+            step(1)
+    return Dataset(base_url=base_url, sources=tuple(sources), store=store)

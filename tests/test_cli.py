@@ -29,9 +29,9 @@ def test_validate_fails_on_violations_with_a_readable_report() -> None:
 
 
 def test_validate_json_report_is_machine_readable() -> None:
-    code, output = run("validate", "--format", "json", str(MINI))
-    report = json.loads(output)
-    assert code == 0 and report["results"][0]["severity"] == "Warning"
+    result = CliRunner().invoke(cli, ["validate", "--format", "json", str(MINI)])
+    report = json.loads(result.stdout)  # progress lines go to stderr
+    assert result.exit_code == 0 and report["results"][0]["severity"] == "Warning"
 
 
 def test_validate_names_the_file_and_line_of_a_syntax_error() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
+from publisher import progress
 from publisher.config import Settings
 
 
@@ -41,8 +43,9 @@ def export_command(
     if paths:
         changes["data_paths"] = paths
     settings = Settings.from_env().with_changes(**changes)
-    with refusing_bad_data("Not exporting: fix the data first."):
-        app = create_app(settings)
+    with progress.use(progress.for_stream(sys.stderr)):
+        with refusing_bad_data("Not exporting: fix the data first."):
+            app = create_app(settings)
     out.mkdir(parents=True, exist_ok=True)
     result = export_site(app, out)
     (out / "nginx.conf").write_text(site_config(out, listen, server_name), encoding="utf-8")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from publisher import progress
 from publisher.config import Settings
 from publisher.store.base import StoreError
 from publisher.store.loader import DEFAULT_BATCH, DEFAULT_LEASE, Loader, LoadLocked
@@ -77,8 +78,9 @@ def load_command(
     if no_validate:
         changes["validate"] = False
     settings = Settings.from_env().with_changes(**changes)
-    with refusing_bad_data("Not loading: fix the data, or pass --no-validate."):
-        dataset, report = prepare(settings)
+    with progress.use(progress.for_stream(sys.stderr)):
+        with refusing_bad_data("Not loading: fix the data, or pass --no-validate."):
+            dataset, report = prepare(settings)
     if report is not None:
         click.echo(f"SHACL: the data conforms ({len(dataset.sources)} files).", err=True)
     try:

@@ -29,9 +29,9 @@ class EmbeddedStore:
         self._workers: QueryWorkers | None = None
 
     def load(self, dataset: Dataset) -> None:
-        fresh = ox.Store()
-        fresh.bulk_load(input=dataset.nquads, format=ox.RdfFormat.N_QUADS)
-        self._store = fresh
+        """Serve ``dataset``'s own store: the files were parsed straight into it, so
+        there is no second copy and no N-Quads round trip."""
+        self._store = dataset.store()
         workers, self._workers = self._workers, None
         if workers is not None:
             workers.close()
