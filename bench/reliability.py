@@ -110,6 +110,8 @@ def well_behaved(port: int, address: str, stop: float, cap: int, tally: Tally) -
             response = connection.getresponse()
             response.read()
             tally.add(str(response.status), time.perf_counter() - started)
+            if response.status >= 400:
+                tally.add(f"{response.status} {path.split('?')[0]}")
             if response.getheader("Connection", "").lower() == "close":
                 connection.close()
                 connection = None
@@ -192,7 +194,11 @@ def run_level(port: int, connections: int, seconds: float, cap: int) -> None:
         sock.close()
     latencies = [1000 * s for s in good.latencies]
     print(f"\n## {connections} well-behaved connections, {seconds:g} s")
-    print(f"well-behaved: {sum(good.statuses.values())} requests, {dict(good.statuses)}")
+    by_status = {k: v for k, v in good.statuses.items() if " " not in k}
+    by_path = {k: v for k, v in good.statuses.items() if " " in k}
+    print(f"well-behaved: {sum(by_status.values())} requests, {by_status}")
+    if by_path:
+        print(f"well-behaved refusals by path: {by_path}")
     print(f"abusive:      {sum(bad.statuses.values())} requests, {dict(bad.statuses)}")
     if latencies:
         print(

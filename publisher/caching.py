@@ -23,6 +23,17 @@ CONDITIONAL_HEADERS = (
 )
 
 
+def etag(body: bytes, version: object) -> str:
+    """The entity tag of ``body`` under the data's ``version``.
+
+    >>> etag(b"page", "v1") != etag(b"page", "v2")
+    True
+    """
+    digest = hashlib.sha256(body)
+    digest.update(str(version).encode())
+    return digest.hexdigest()[:32]
+
+
 def register(app: Flask, version: object) -> None:
     """Install the after-request hook; ``version()`` gives the data's version tag."""
 
@@ -36,9 +47,7 @@ def register(app: Flask, version: object) -> None:
             return response
         response.headers.setdefault("Cache-Control", DEFAULT_CACHE_CONTROL)
         if "ETag" not in response.headers:
-            digest = hashlib.sha256(response.get_data())
-            digest.update(str(version()).encode())  # type: ignore[operator]
-            response.set_etag(digest.hexdigest()[:32])
+            response.set_etag(etag(response.get_data(), version()))  # type: ignore[operator]
         if any(name in request.environ for name in CONDITIONAL_HEADERS):
             response.make_conditional(request)  # updates the response in place
         return response

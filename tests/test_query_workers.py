@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Callable
 
 import pytest
 
+from publisher import Settings, create_app
 from publisher.formats import by_token
 from publisher.sources import load
 from publisher.store import QueryTimeout
+from publisher.store.base import QueryResourceLimit
 from publisher.store.embedded import EmbeddedStore
+from publisher.store.workers import MEMORY_HEADROOM, QueryWorkers
 from tests.conftest import BASE, MINI
 
 JSON = by_token("json")
@@ -59,3 +63,33 @@ def test_rows_are_cut_in_the_worker_too(store: EmbeddedStore) -> None:
     answer = store.sparql("SELECT * WHERE { ?s ?p ?o }", JSON, timeout=5, max_rows=3)
     assert getattr(answer, "cut_at", None) == 3
     assert answer.count(b'"s":') == 3
+
+
+def _allocate_beyond_the_cap() -> bytes:
+    return bytes(bytearray(MEMORY_HEADROOM + (1 << 30)))
+
+
+def _die_as_at_the_cap() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)  # what the kernel or an aborting engine does
+
+
+@pytest.mark.parametrize("job", [_allocate_beyond_the_cap, _die_as_at_the_cap])
+def test_a_query_past_the_memory_cap_says_so(job: Callable[[], object]) -> None:
+    """Not a 502 "store unreachable": a 503 that names the memory limit."""
+    workers = QueryWorkers(job)
+    try:
+        with pytest.raises(QueryResourceLimit, match="memory"):
+            workers.run(30)
+    finally:
+        workers.close()
+
+
+def test_an_answer_over_the_engines_buffer_is_a_503_naming_the_limit(
+    sparql_settings: Settings,
+) -> None:
+    """The issue's query: one GROUP_CONCAT over the square of the graph."""
+    app = create_app(sparql_settings.with_changes(query_timeout=120.0))
+    query = "SELECT (GROUP_CONCAT(STR(?b)) AS ?x) WHERE { ?a ?b ?c . ?d ?e ?f }"
+    answer = app.test_client().get("/sparql", query_string={"query": query})
+    assert answer.status_code == 503, answer.data
+    assert b"memory" in answer.data and b"Traceback" not in answer.data

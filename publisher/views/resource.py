@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from publisher import memo, queries
 from publisher.app import publication
+from publisher.caching import etag
 from publisher.formats import HTML, RESOURCE, Format, by_extension
 from publisher.labels import fetch_labels
 from publisher.negotiation import (
@@ -25,12 +26,17 @@ bp = Blueprint("resource", __name__)
 
 def _known(path: str) -> str | None:
     """The identifier ``/id/{path}`` names, when the store describes it."""
-    iri = f"{publication().settings.base_url}id/{path}"
+    current = publication()
+    iri = f"{current.settings.base_url}id/{path}"
     try:
         term = queries.iri_term(iri)
     except ValueError:
         return None
-    return iri if publication().store.ask(f"ASK {{ {term} ?p ?o }}") else None
+
+    def ask() -> bytes:  # remembered per data version, like the page itself
+        return b"1" if current.store.ask(f"ASK {{ {term} ?p ?o }}") else b""
+
+    return iri if memo.cached(current, ("known", iri), ask) else None
 
 
 def _iri(path: str) -> str:
@@ -89,8 +95,13 @@ def document(path: str) -> Response:
     lang = negotiate_language(request.headers.get("Accept-Language"), request.args.get("lang"))
     chosen = request.args.get("lang")
     lang_param = chosen if chosen in LANGUAGES else None
-    body = _body(iri, fmt, lang if fmt is HTML else "", lang_param if fmt is HTML else None)
+    page_lang, page_param = (lang, lang_param) if fmt is HTML else ("", None)
+    key = (iri, fmt.token, page_lang, page_param)
+    body = _body(iri, fmt, page_lang, page_param)
     response = Response(body, mimetype=fmt.media_type)
+    current = publication()  # the ETag too is a function of the body: hashed once
+    tag = memo.cached(current, ("etag", *key), lambda: etag(body, current.version).encode())
+    response.set_etag(tag.decode())
     if fmt is HTML:
         response.headers["Content-Language"] = lang
     if fmt.media_type.startswith("text/") or fmt.token in ("jsonld", "rdf"):
