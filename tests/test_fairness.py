@@ -32,7 +32,7 @@ def limits(**changes: object) -> Limits:
 def test_defaults_follow_the_wikidata_query_service() -> None:
     default = limits()
     assert default.query_time == Bucket(capacity=120.0, rate=1.0)  # 60 s a minute, 120 s burst
-    assert default.slots == 4 and default.reserved == 1 and default.per_client == 2
+    assert default.slots == 6 and default.reserved == 2 and default.per_client == 2
     assert default.errors == Bucket(600, 10.0)
 
 
@@ -101,6 +101,11 @@ def test_reserved_slot_goes_to_light_clients_only() -> None:
     # Usage fades over a minute (e-folding): after two, the heavy client is light again.
     assert math.isclose(rules.advance(heavy, now=60.0).usage, 5.0 / math.e)
     assert rules.admit_query(rules.advance(heavy, now=120.0), last_free, 120.0) is None
+    # A newcomer with no history that already runs a query cannot take the reserve:
+    # four new heavy clients at once never fill it before their first query ends.
+    running = SlotView(busy=3, mine=1, earliest_end=1.0)
+    refusal = rules.admit_query(rules.fresh(0.0), running, 0.0)
+    assert refusal is not None and refusal.status == 503
 
 
 def test_errors_per_minute() -> None:

@@ -151,7 +151,8 @@ class Limits:
 
         In order: its query-time budget, its own running queries, a free slot,
         and the reserved slots, which only clients with little recent query time
-        may take, so that a few heavy clients never fill the server.
+        and no query running may take, so that a few heavy clients never fill the
+        server, not even in the first seconds, before any of their queries ends.
         """
         if self.query_time.enabled and account.query_time <= 0:
             wait = self.query_time.wait(account.query_time, need=0.0)
@@ -164,7 +165,7 @@ class Limits:
         until = _retry(slots.earliest_end - now)
         if free <= 0:
             return Refusal(503, until, "every query slot is busy")
-        if free <= self.reserved and account.usage >= self.light:
+        if free <= self.reserved and (account.usage >= self.light or slots.mine > 0):
             return Refusal(
                 503, until, "the free query slots are kept for clients that used less query time"
             )
