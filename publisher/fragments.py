@@ -21,6 +21,7 @@ import pyoxigraph as ox
 import rdflib
 
 from publisher.queries import iri_term
+from publisher.sources import to_ox
 from publisher.store.base import Store
 
 PAGE_SIZE = 100
@@ -188,21 +189,6 @@ def page(
         f"SELECT DISTINCT * WHERE {{ {pattern.where()} }} {order}LIMIT {size} OFFSET {offset}"
     )
     return [pattern.triple(row) for row in rows]
-
-
-def to_ox(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """One rdflib term as pyoxigraph's, for fast serialisation."""
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, rdflib.Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unsupported term {term!r}")
 
 
 @dataclass(frozen=True)

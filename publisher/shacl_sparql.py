@@ -34,7 +34,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from publisher.sources import to_rdflib
+from publisher.sources import to_ox, to_rdflib
 
 #: Predicates through which one shape uses another (then it is checked on other focus nodes).
 _SHAPE_REFERENCES = (SH.node, SH.property, SH.qualifiedValueShape, SH["not"], RDF.first)
@@ -186,7 +186,7 @@ def focus_nodes(
     found: set[ox.NamedNode | ox.BlankNode | ox.Literal] = set(selected)
     patterns = []
     for node in shapes.objects(shape, SH.targetNode):
-        found.add(_to_ox(node))
+        found.add(to_ox(node))
     classes = list(shapes.objects(shape, SH.targetClass))
     if (shape, RDF.type, RDFS.Class) in shapes:
         classes.append(shape)
@@ -352,20 +352,6 @@ def _select(
     names = [v.value for v in solutions.variables]
     for solution in solutions:
         yield {name: solution[name] for name in names}
-
-
-def _to_ox(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, rdflib.Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unsupported term {term!r}")
 
 
 def binds_this(query: str, prefixes: dict[str, str]) -> bool:

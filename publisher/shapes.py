@@ -362,7 +362,8 @@ def validate_store(
 
 def _merge(triples: list[ox.Triple], found: Sequence[object]) -> list[ox.Triple]:
     """The core engine's report triples plus the SPARQL constraints' results."""
-    from publisher.shacl_sparql import SparqlResult, _to_ox
+    from publisher.shacl_sparql import SparqlResult
+    from publisher.sources import to_ox
 
     report = next(t.subject for t in triples if t.predicate.value == str(SH.conforms))
 
@@ -374,17 +375,17 @@ def _merge(triples: list[ox.Triple], found: Sequence[object]) -> list[ox.Triple]
         node = ox.BlankNode()
         add = [
             (iri(RDF.type), iri(SH.ValidationResult)),
-            (iri(SH.focusNode), _to_ox(result.focus)),
-            (iri(SH.resultSeverity), _to_ox(result.severity)),
-            (iri(SH.sourceShape), _to_ox(result.shape)),
-            (iri(SH.sourceConstraint), _to_ox(result.constraint)),
+            (iri(SH.focusNode), to_ox(result.focus)),
+            (iri(SH.resultSeverity), to_ox(result.severity)),
+            (iri(SH.sourceShape), to_ox(result.shape)),
+            (iri(SH.sourceConstraint), to_ox(result.constraint)),
             (iri(SH.sourceConstraintComponent), iri(SH.SPARQLConstraintComponent)),
         ]
         if result.path is not None:
-            add.append((iri(SH.resultPath), _to_ox(result.path)))
+            add.append((iri(SH.resultPath), to_ox(result.path)))
         if result.value is not None:
-            add.append((iri(SH.value), _to_ox(result.value)))
-        add.extend((iri(SH.resultMessage), _to_ox(m)) for m in result.messages)
+            add.append((iri(SH.value), to_ox(result.value)))
+        add.extend((iri(SH.resultMessage), to_ox(m)) for m in result.messages)
         triples.append(ox.Triple(report, iri(SH.result), node))
         triples.extend(ox.Triple(node, p, o) for p, o in add)
     return triples

@@ -193,6 +193,21 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> rdf
     raise TypeError(f"unsupported term {term!r}")
 
 
+def to_ox(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Convert one rdflib term to pyoxigraph's model (the inverse of :func:`to_rdflib`)."""
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
 def read_into(store: ox.Store, source: GraphSource, base_url: str) -> None:
     """Parse one file straight into ``store``, in its role's graph.
 
