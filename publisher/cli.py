@@ -8,10 +8,10 @@ from typing import Any
 
 import click
 
-from publisher import progress
 from publisher.config import Settings
-from publisher.shapes import validate_dataset
-from publisher.sources import SourceError, load
+from publisher.graph import progress
+from publisher.graph.sources import SourceError, load
+from publisher.validation.shapes import validate_dataset
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
@@ -52,7 +52,7 @@ def validate(
 
     Exits 1 on violations (and on warnings with --strict), 2 on unreadable files.
     """
-    from publisher.publication import PROJECT_SHAPES, validation_cache
+    from publisher.graph.publication import PROJECT_SHAPES, validation_cache
 
     settings = _settings(paths, base_url=base_url)
     with progress.use(progress.for_stream(sys.stderr)):
@@ -116,7 +116,7 @@ def serve(
     URL, naming the base URLs it holds (exit 3).
     """
     from publisher.app import create_app
-    from publisher.exits import refusing_bad_data
+    from publisher.commands.exits import refusing_bad_data
 
     settings = _settings(
         paths,
@@ -141,7 +141,7 @@ def serve(
             return
         import gc
 
-        from publisher.server import run_gunicorn
+        from publisher.deploy.server import run_gunicorn
 
         # What the master built (store, report, search index) is read-only from here:
         # out of the collector's reach, the workers do not copy its pages by touching it.

@@ -10,7 +10,11 @@ import pytest
 import rdflib
 from flask import Flask
 from flask.testing import FlaskClient
-from graph_support import (
+
+from publisher import Settings, create_app
+from publisher.store.remote import Credentials, RemoteStore
+from tests import servers
+from tests.graph_support import (
     BASE_URL,
     SCHEMAORG,
     Report,
@@ -18,10 +22,6 @@ from graph_support import (
     turtle_files,
     validate,
 )
-
-from publisher import Settings, create_app
-from publisher.store.remote import Credentials, RemoteStore
-from tests import servers
 from tests.servers import Server
 
 TESTS = Path(__file__).resolve().parent

@@ -2,7 +2,7 @@
 
 Three stages, each reported with file and line where one is known: RDF syntax
 (every file, not just the first broken one), SHACL on the data, and the
-ontology lint of :mod:`publisher.lint`.
+ontology lint of :mod:`publisher.workflow.lint`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import click
 import pyoxigraph as ox
 
 from publisher.config import PROJECT_ROOT, Settings
-from publisher.lint import Finding, lint
-from publisher.shapes import Report, validate_dataset
-from publisher.sources import Dataset, RdfSyntaxError, SourceError, discover, parse
+from publisher.graph.sources import Dataset, RdfSyntaxError, SourceError, discover, parse
+from publisher.validation.shapes import Report, validate_dataset
+from publisher.workflow.lint import Finding, lint
 
 _PREFIX = re.compile(r"(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
 
@@ -98,7 +98,7 @@ def check(paths: tuple[Path, ...], base_url: str) -> list[Finding]:
         for s in dataset.sources
         if s.path.suffix in {".ttl", ".trig", ".n3"}
     }
-    from publisher.publication import PROJECT_SHAPES
+    from publisher.graph.publication import PROJECT_SHAPES
 
     report = validate_dataset(dataset, fallback_shapes=PROJECT_SHAPES)
     found = shacl_findings(report) + lint(

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from publisher.config import PROJECT_ROOT
-from publisher.diff import SnapshotError, compare_folders, snapshot, to_text
-from publisher.sources import SourceError
+from publisher.graph.sources import SourceError
+from publisher.workflow.diff import SnapshotError, compare_folders, snapshot, to_text
 
 
 @click.command("diff")

@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from publisher.config import PROJECT_ROOT, Settings
-from publisher.publication import ValidationFailed
-from publisher.sources import SourceError
+from publisher.graph.publication import ValidationFailed
+from publisher.graph.sources import SourceError
 
 
 def write_docs(settings: Settings, output: Path, lang: str) -> int:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from publisher import progress
 from publisher.config import Settings
+from publisher.graph import progress
 
 
 @click.command("export")
@@ -35,9 +35,9 @@ def export_command(
     query services stay on a running server.
     """
     from publisher.app import create_app
-    from publisher.exits import refusing_bad_data
-    from publisher.export import export_site
-    from publisher.nginx import site_config
+    from publisher.commands.exits import refusing_bad_data
+    from publisher.deploy.export import export_site
+    from publisher.deploy.nginx import site_config
 
     changes: dict[str, object] = {"base_url": base_url, "store": store}
     if paths:

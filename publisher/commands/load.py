@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from publisher import progress
 from publisher.config import Settings
+from publisher.graph import progress
 from publisher.store.base import StoreError
 from publisher.store.loader import DEFAULT_BATCH, DEFAULT_LEASE, Loader, LoadLocked
 from publisher.store.remote import (
@@ -69,8 +69,8 @@ def load_command(
     Exits 1 when the data fails SHACL, 2 on unreadable files, 3 when the store fails,
     4 when another load is running on the same base URL.
     """
-    from publisher.exits import refusing_bad_data
-    from publisher.publication import prepare
+    from publisher.commands.exits import refusing_bad_data
+    from publisher.graph.publication import prepare
 
     changes: dict[str, object] = {"base_url": base_url}
     if paths:

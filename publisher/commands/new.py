@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from publisher.scaffold import ASPECT_TYPES, KINDS, Entity, ScaffoldError, scaffold
+from publisher.workflow.scaffold import ASPECT_TYPES, KINDS, Entity, ScaffoldError, scaffold
 
 #: Flags each kind needs before it can be written (beyond slug and labels).
 REQUIRED = {

@@ -27,10 +27,10 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable, TooManyRequests
 
 from publisher.config import Settings
-from publisher.errors import error_response
 from publisher.fairness.clients import Identifier
 from publisher.fairness.policy import Account, Limits, Refusal, SlotView
 from publisher.fairness.table import SharedTable, Slot, View
+from publisher.web.errors import error_response
 
 #: Paths whose requests count against a client's rate and error limits.
 LIMITED = ("/sparql", "/search", "/fragments", "/api")

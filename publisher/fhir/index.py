@@ -1,6 +1,6 @@
 """The FHIR resources of one data version, built once and shared by every request.
 
-Like the search index (:mod:`publisher.search`), the resources are a pure
+Like the search index (:mod:`publisher.search.index`), the resources are a pure
 function of the loaded data: a reload or a new remote load changes the version
 and the next request rebuilds them (four SPARQL queries on any backend).
 """

@@ -16,7 +16,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 from rdflib.term import Node
 
-from publisher.labels import (
+from publisher.rdf.labels import (
     SCHEMA_NAME,
     capitalized,
     external_code,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rdflib import Dataset, Graph, URIRef
 
-from publisher.formats import Format
+from publisher.rdf.formats import Format
 
 #: Prefixes bound in every serialisation (the project's own are added per base URL).
 PREFIXES: dict[str, str] = {
@@ -35,7 +35,7 @@ def prefixes(base_url: str) -> dict[str, str]:
 def serialize(graph: Graph, fmt: Format, base_url: str, graph_name: str) -> bytes:
     """``graph`` as bytes in ``fmt``; quad formats put it in the graph ``graph_name``.
 
-    >>> from publisher.formats import by_token
+    >>> from publisher.rdf.formats import by_token
     >>> g = Graph().parse(data="<http://x/a> <http://x/b> <http://x/c> .", format="nt")
     >>> serialize(g, by_token("nq"), "http://x/", "http://x/doc").decode().strip()
     '<http://x/a> <http://x/b> <http://x/c> <http://x/doc> .'

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from publisher.formats import Format
+from publisher.rdf.formats import Format
 
 #: Prefixes shown in cells, so IRIs stay readable.
 SHORT_PREFIXES: tuple[tuple[str, str], ...] = (

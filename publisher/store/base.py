@@ -7,8 +7,8 @@ from typing import Protocol
 
 import rdflib
 
-from publisher.formats import Format
-from publisher.sources import Dataset
+from publisher.graph.sources import Dataset
+from publisher.rdf.formats import Format
 
 Row = dict[str, rdflib.term.Node]
 

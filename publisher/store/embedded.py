@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 import pyoxigraph as ox
 import rdflib
 
-from publisher.formats import Format, by_token
-from publisher.sources import Dataset, to_rdflib
-from publisher.sparql import prefixes, syntax
+from publisher.graph.sources import Dataset, to_rdflib
+from publisher.rdf import prefixes
+from publisher.rdf.formats import Format, by_token
+from publisher.sparql import syntax
 from publisher.sparql.analysis import SERVICE_REFUSED
 from publisher.store.base import QueryRefused, QuerySyntaxError, Row, StoreError
 from publisher.store.limits import Results, serialise

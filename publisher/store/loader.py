@@ -40,7 +40,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 
-from publisher.sources import Dataset, graph_iri
+from publisher.graph.sources import Dataset, graph_iri
 from publisher.store.base import StoreError
 from publisher.store.remote import (
     VERSION_PREDICATE,

@@ -36,9 +36,10 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from publisher.config import Settings
-from publisher.formats import Format
-from publisher.sources import ROLES, Dataset, graph_iri, to_rdflib
-from publisher.sparql import prefixes, syntax
+from publisher.graph.sources import ROLES, Dataset, graph_iri, to_rdflib
+from publisher.rdf import prefixes
+from publisher.rdf.formats import Format
+from publisher.sparql import syntax
 from publisher.store import deadline
 from publisher.store.base import (
     QueryRefused,

@@ -11,15 +11,16 @@ import rdflib
 from flask import Blueprint, Response, abort, render_template, request
 from werkzeug.exceptions import BadRequest
 
-from publisher import __version__, openapi
-from publisher.app import publication
+from publisher.api import openapi
+from publisher.api.named import BadParameter, NamedQuery, catalogue
+from publisher.config import VERSION
 from publisher.fairness import query_slot
-from publisher.formats import Format
-from publisher.negotiation import negotiate, negotiate_language
-from publisher.queries.api import BadParameter, NamedQuery, catalogue
+from publisher.rdf.formats import Format
 from publisher.store.base import Row
 from publisher.views.search import index as search_index
 from publisher.views.search import thing_iri
+from publisher.web.context import publication
+from publisher.web.negotiation import negotiate, negotiate_language
 
 bp = Blueprint("api", __name__)
 JSON_UTF8 = "application/json; charset=utf-8"
@@ -43,7 +44,7 @@ def index() -> Response:
 @bp.get("/api/openapi.json")
 def openapi_document() -> Response:
     base_url = publication().settings.base_url
-    document = openapi.document(catalogue(), base_url, __version__)
+    document = openapi.document(catalogue(), base_url, VERSION)
     return Response(json.dumps(document, indent=2), content_type=JSON_UTF8)
 
 

@@ -13,15 +13,15 @@ import logging
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from publisher import __version__
-from publisher.app import publication
-from publisher.errors import STATUSES
+from publisher.config import VERSION
 from publisher.fhir import bundle, search
 from publisher.fhir.capability import capability_statement
 from publisher.fhir.index import ResourceCache, Resources
 from publisher.fhir.mapping import TYPES, Resource
 from publisher.fhir.outcome import FhirError, issue_type, operation_outcome
 from publisher.store.base import StoreError
+from publisher.web.context import publication
+from publisher.web.errors import STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def _of_type(type_: str) -> dict[str, Resource]:
 @bp.get("/fhir/metadata")
 def metadata() -> Response:
     _check_format()
-    return fhir_response(capability_statement(publication().settings.base_url, __version__))
+    return fhir_response(capability_statement(publication().settings.base_url, VERSION))
 
 
 @bp.get("/fhir/<type_>")

@@ -13,10 +13,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import BadRequest
 
-from publisher import fragments
-from publisher.app import publication
-from publisher.formats import HTML, RDF, Format, by_token
-from publisher.negotiation import negotiate, negotiate_language
+from publisher.api import fragments
+from publisher.rdf.formats import HTML, RDF, Format, by_token
+from publisher.web.context import publication
+from publisher.web.negotiation import negotiate, negotiate_language
 
 bp = Blueprint("fragments", __name__)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from publisher.app import publication
-from publisher.publication import Publication
+from publisher.graph.publication import Publication
+from publisher.web.context import publication
 
 bp = Blueprint("health", __name__)
 

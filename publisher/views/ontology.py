@@ -12,16 +12,17 @@ import rdflib
 from flask import Blueprint, Response, abort, redirect, render_template, request
 from rdflib.namespace import DCTERMS
 
-from publisher import diagram, ontology_docs
-from publisher.app import publication
 from publisher.config import PROJECT_ROOT
-from publisher.diff_terms import PREFIXES
-from publisher.formats import RDF, RESOURCE, Format
-from publisher.lint import declared_terms, rim
-from publisher.negotiation import negotiate, negotiate_language
-from publisher.publication import Publication
-from publisher.sources import graph_iri
-from publisher.versioning import ontology_version, ontology_version_iri
+from publisher.graph.publication import Publication
+from publisher.graph.sources import graph_iri
+from publisher.ontology import diagram
+from publisher.ontology import docs as ontology_docs
+from publisher.ontology.versions import ontology_version, ontology_version_iri
+from publisher.rdf.formats import RDF, RESOURCE, Format
+from publisher.rdf.terms import PREFIXES
+from publisher.web.context import publication
+from publisher.web.negotiation import negotiate, negotiate_language
+from publisher.workflow.lint import declared_terms, rim
 
 bp = Blueprint("ontology", __name__)
 _CACHE: dict[tuple[int, str, str, bool], str] = {}

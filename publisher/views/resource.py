@@ -7,19 +7,20 @@ from rdflib import RDF, Graph
 from werkzeug.urls import iri_to_uri
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from publisher import memo, queries
-from publisher.app import publication
-from publisher.caching import etag
-from publisher.formats import HTML, RESOURCE, Format, by_extension
-from publisher.labels import fetch_labels
-from publisher.negotiation import (
+from publisher import queries
+from publisher.rdf.formats import HTML, RESOURCE, Format, by_extension
+from publisher.rdf.labels import fetch_labels
+from publisher.render import html, jsonld, links, rdf
+from publisher.web import memo
+from publisher.web.caching import etag
+from publisher.web.context import publication
+from publisher.web.negotiation import (
     LANGUAGES,
     NotAcceptable,
     negotiate,
     negotiate_language,
     parse_accept,
 )
-from publisher.render import html, jsonld, links, rdf
 
 bp = Blueprint("resource", __name__)
 

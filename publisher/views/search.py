@@ -20,12 +20,12 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest
 
-from publisher.app import publication
-from publisher.formats import HTML, Format
-from publisher.negotiation import LANGUAGES, negotiate, negotiate_language
-from publisher.search import FACETS, IndexCache, SearchIndex
-from publisher.search_render import PREFIXES, TERM, page_context, short_value, to_jsonld
+from publisher.rdf.formats import HTML, Format
+from publisher.search.index import FACETS, IndexCache, SearchIndex
+from publisher.search.render import PREFIXES, TERM, page_context, short_value, to_jsonld
 from publisher.store.base import StoreError
+from publisher.web.context import publication
+from publisher.web.negotiation import LANGUAGES, negotiate, negotiate_language
 
 bp = Blueprint("search", __name__)
 log = logging.getLogger(__name__)

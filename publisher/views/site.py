@@ -9,15 +9,16 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from rdflib import URIRef
 from werkzeug.exceptions import HTTPException
 
-from publisher import catalogue, dumps, memo
-from publisher.app import publication
-from publisher.formats import RDF, Format
-from publisher.labels import fetch_labels, find_label
-from publisher.negotiation import LANGUAGES, negotiate, negotiate_language
+from publisher.graph import catalogue, dumps
+from publisher.rdf.formats import RDF, Format
+from publisher.rdf.labels import fetch_labels, find_label
 from publisher.render import jsonld, rdf
 from publisher.render.html import Linker
 from publisher.render.links import doc_path
 from publisher.render.text import TEXT
+from publisher.web import memo
+from publisher.web.context import publication
+from publisher.web.negotiation import LANGUAGES, negotiate, negotiate_language
 
 bp = Blueprint("site", __name__)
 

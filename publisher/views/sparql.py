@@ -12,18 +12,19 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from publisher.app import publication
 from publisher.config import Settings
-from publisher.errors import STATUSES
 from publisher.fairness import query_slot
-from publisher.formats import HTML, RDF, RESULTS, Format, by_media_type, by_token
-from publisher.negotiation import NotAcceptable, negotiate, negotiate_language
-from publisher.publication import Publication
-from publisher.sparql import description, guard, page, prefixes, protocol
+from publisher.graph.publication import Publication
+from publisher.rdf import prefixes
+from publisher.rdf.formats import HTML, RDF, RESULTS, Format, by_media_type, by_token
+from publisher.sparql import description, guard, page, protocol
 from publisher.sparql.cache import ResultCache
 from publisher.sparql.examples import EXAMPLES
 from publisher.store.base import QuerySyntaxError, StoreError
 from publisher.store.limits import Results
+from publisher.web.context import publication
+from publisher.web.errors import STATUSES
+from publisher.web.negotiation import NotAcceptable, negotiate, negotiate_language
 
 bp = Blueprint("sparql", __name__)
 
