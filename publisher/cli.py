@@ -129,9 +129,7 @@ def serve(
             "Not serving: fix the data, or pass --no-validate for third-party data."
         ):
             app = create_app(settings)
-            require_dataset = getattr(app.extensions["publisher"].store, "require_dataset", None)
-            if require_dataset is not None:  # a remote store filled by `publisher load`
-                require_dataset()
+            app.extensions["publisher"].store.require_dataset()  # one filled by `publisher load`
         click.echo(f"Serving {settings.base_url} (store: {settings.store})", err=True)
         from publisher.store.sandbox import describe
 

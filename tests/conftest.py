@@ -12,7 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from publisher import Settings, create_app
-from publisher.store.remote import Credentials, RemoteStore
+from publisher.store.credentials import Credentials
+from publisher.store.remote import RemoteStore
 from tests import servers
 from tests.graph_support import (
     BASE_URL,

@@ -14,7 +14,7 @@ import click
 
 from publisher.graph.publication import ValidationFailed
 from publisher.graph.sources import SourceError
-from publisher.store.base import StoreError
+from publisher.store.errors import StoreError
 
 
 @contextmanager

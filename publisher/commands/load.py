@@ -9,13 +9,11 @@ import click
 
 from publisher.config import Settings
 from publisher.graph import progress
-from publisher.store.base import StoreError
-from publisher.store.loader import DEFAULT_BATCH, DEFAULT_LEASE, Loader, LoadLocked
-from publisher.store.remote import (
-    Credentials,
-    RemoteStore,
-    version_of,
-)
+from publisher.store.content import version_of
+from publisher.store.credentials import Credentials
+from publisher.store.errors import LoadLocked, StoreError
+from publisher.store.loader import DEFAULT_BATCH, DEFAULT_LEASE, Loader
+from publisher.store.remote import RemoteStore
 
 
 @click.command("load")

@@ -100,7 +100,7 @@ def reload_publication(app: Flask) -> None:
     """Swap in the current data, or log why the old data stays."""
     from publisher.graph.publication import ValidationFailed
     from publisher.graph.sources import SourceError
-    from publisher.store.base import StoreError
+    from publisher.store.errors import StoreError
 
     log = logging.getLogger("gunicorn.error")
     publication = app.extensions["publisher"]

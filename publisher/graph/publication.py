@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -11,7 +10,9 @@ from pathlib import Path
 
 from publisher.config import PROJECT_ROOT, Settings
 from publisher.graph.sources import Dataset, load
-from publisher.store import Store, StoreError, open_store
+from publisher.store import Store, StoreError
+from publisher.store.choose import open_store
+from publisher.store.content import digest
 from publisher.validation.cache import ValidationCache, default_folder
 from publisher.validation.shapes import Report, validate_dataset
 
@@ -72,13 +73,13 @@ class Publication:
     graphs: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        self.version = self.version or _digest(self.dataset)
+        self.version = self.version or digest(self.dataset)
         self.graphs = self.graphs or _graphs_of(self.dataset)
 
     @property
     def external(self) -> bool:
         """True when the store's content is managed elsewhere (``publisher load --to``)."""
-        return bool(getattr(self.store, "external", False))
+        return self.store.external
 
     @classmethod
     def open(cls, settings: Settings, load_store: bool = True) -> Publication:
@@ -88,7 +89,7 @@ class Publication:
         ``publisher load --to``, and this process only reads it.
         """
         store = open_store(settings)
-        if getattr(store, "external", False):
+        if store.external:
             publication = cls(settings, store, Dataset(b"", settings.base_url, ()), None)
             publication.reload()
             return publication
@@ -118,7 +119,7 @@ class Publication:
 
     def _follow(self) -> None:
         try:
-            if self.store.version() != self._loaded:  # type: ignore[attr-defined]
+            if self.store.version() != self._loaded:
                 self.reload()
         except StoreError as error:  # the requests themselves report the store's state
             log.warning("could not check the store's version: %s", error)
@@ -129,18 +130,17 @@ class Publication:
         For a remote store, re-read what the store holds instead.
         """
         if self.external:
-            loaded = self.store.version()  # type: ignore[attr-defined]
-            dataset = self.store.snapshot()  # type: ignore[attr-defined]
-            graphs = frozenset(self.store.held)  # type: ignore[attr-defined]
+            loaded = self.store.version()
+            dataset, graphs = self.store.snapshot()
             with self._lock:
-                self.dataset, self.version = dataset, loaded or _digest(dataset)
+                self.dataset, self.version = dataset, loaded or digest(dataset)
                 self.graphs = graphs
                 self._loaded, self._checked = loaded, time.monotonic()
             return None
         dataset, report = prepare(self.settings)
         with self._lock:
             self.store.load(dataset)
-            self.dataset, self.report, self.version = dataset, report, _digest(dataset)
+            self.dataset, self.report, self.version = dataset, report, digest(dataset)
             self.graphs = _graphs_of(dataset)
         return report
 
@@ -148,21 +148,3 @@ class Publication:
 def _graphs_of(dataset: Dataset) -> frozenset[str]:
     """The role graphs the dataset's files fill (a remote store's snapshot has no files)."""
     return frozenset(source.graph_iri(dataset.base_url) for source in dataset.sources)
-
-
-def _digest(dataset: Dataset) -> str:
-    """The data version: a hash of the files read (or of the quads, without files).
-
-    Hashing the files' bytes costs a fraction of a second at a million triples,
-    where dumping the store to N-Quads to hash them would cost seconds and the
-    N-Quads text's memory in every process.
-    """
-    if not dataset.sources:
-        return hashlib.sha256(dataset.nquads).hexdigest()[:16]
-    digest = hashlib.sha256(dataset.base_url.encode())
-    for source in dataset.sources:
-        digest.update(f"\n{source.role}\n{source.path}\n".encode())
-        with source.path.open("rb") as stream:
-            for block in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()[:16]

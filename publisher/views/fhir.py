@@ -19,7 +19,7 @@ from publisher.fhir.capability import capability_statement
 from publisher.fhir.index import ResourceCache, Resources
 from publisher.fhir.mapping import TYPES, Resource
 from publisher.fhir.outcome import FhirError, issue_type, operation_outcome
-from publisher.store.base import StoreError
+from publisher.store.errors import StoreError
 from publisher.web.context import publication
 from publisher.web.errors import STATUSES
 

@@ -23,7 +23,7 @@ from werkzeug.exceptions import BadRequest
 from publisher.rdf.formats import HTML, Format
 from publisher.search.index import FACETS, IndexCache, SearchIndex
 from publisher.search.render import PREFIXES, TERM, page_context, short_value, to_jsonld
-from publisher.store.base import StoreError
+from publisher.store.errors import StoreError
 from publisher.web.context import publication
 from publisher.web.negotiation import LANGUAGES, negotiate, negotiate_language
 

@@ -20,7 +20,7 @@ from publisher.rdf.formats import HTML, RDF, RESULTS, Format, by_media_type, by_
 from publisher.sparql import description, guard, page, protocol
 from publisher.sparql.cache import ResultCache
 from publisher.sparql.examples import EXAMPLES
-from publisher.store.base import QuerySyntaxError, StoreError
+from publisher.store.errors import QuerySyntaxError, StoreError
 from publisher.store.limits import Results
 from publisher.web.context import publication
 from publisher.web.errors import STATUSES

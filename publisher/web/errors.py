@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from publisher.graph.sources import SourceError
 from publisher.rdf.formats import HTML, Format
-from publisher.store.base import (
+from publisher.store.errors import (
     QueryRefused,
     QueryResourceLimit,
     QuerySyntaxError,

@@ -24,7 +24,7 @@ import pytest
 
 from publisher.graph.publication import FOLLOW_INTERVAL
 from publisher.graph.sources import load
-from publisher.store.remote import version_of
+from publisher.store.content import version_of
 from tests import servers
 from tests.conftest import BASE, DATA, MINI, RICH, remote_store
 from tests.servers import Server

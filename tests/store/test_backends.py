@@ -22,8 +22,8 @@ from publisher.graph.sources import Dataset, load
 from publisher.queries import describe
 from publisher.rdf.formats import RDF, RESOURCE, RESULTS
 from publisher.store import Store
+from publisher.store.content import version_of
 from publisher.store.embedded import EmbeddedStore
-from publisher.store.remote import version_of
 from tests.conftest import BACKENDS, BASE, MINI, RICH, remote_store
 
 PATHS = (MINI, RICH)

@@ -13,8 +13,8 @@ from publisher import Settings, create_app
 from publisher.graph.sources import load
 from publisher.rdf.formats import by_token
 from publisher.store import QueryTimeout
-from publisher.store.base import QueryResourceLimit
 from publisher.store.embedded import EmbeddedStore
+from publisher.store.errors import QueryResourceLimit
 from publisher.store.workers import MEMORY_HEADROOM, QueryWorkers
 from tests.conftest import BASE, MINI
 

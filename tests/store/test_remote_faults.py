@@ -27,8 +27,11 @@ from publisher import Settings, create_app
 from publisher.cli import cli
 from publisher.graph.sources import Dataset, load
 from publisher.store import QueryTimeout, deadline
-from publisher.store.loader import Lease, Loader, LoadLocked
-from publisher.store.remote import RemoteStore, version_of
+from publisher.store.content import version_of
+from publisher.store.errors import LoadLocked
+from publisher.store.lease import Lease
+from publisher.store.loader import Loader
+from publisher.store.remote import RemoteStore
 from tests import servers
 from tests.conftest import MINI, RICH, remote_store, running_server
 from tests.servers import Server

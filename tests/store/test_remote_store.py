@@ -18,17 +18,20 @@ from publisher.cli import cli
 from publisher.deploy import export
 from publisher.graph.sources import load
 from publisher.rdf.formats import by_token
+from publisher.sparql import analysis
 from publisher.store import (
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
     StoreUnavailable,
     loader,
-    query_text,
     remote,
 )
-from publisher.store.loader import Lease, Loader, LoadFailed
-from publisher.store.remote import RemoteStore, version_of
+from publisher.store.content import version_of
+from publisher.store.errors import LoadFailed
+from publisher.store.lease import Lease
+from publisher.store.loader import Loader
+from publisher.store.remote import RemoteStore
 from tests import servers
 from tests.conftest import BASE, DATA, MINI, RICH, remote_store
 from tests.servers import Server
@@ -268,7 +271,7 @@ def test_virtuoso_pragmas_are_not_passed_on(virtuoso_server: Server) -> None:
         )
 
 
-@pytest.mark.parametrize("module", [remote, query_text, loader, export])
+@pytest.mark.parametrize("module", [remote, analysis, loader, export])
 def test_doctests(module: object) -> None:
     assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0  # type: ignore[arg-type]
 
