@@ -87,45 +87,33 @@ class RemoteStore(Endpoint):
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> bytes:
-        """Run any query; a syntax error is told in the query as its author wrote it."""
+        """Run any query; the answer re-serialised here in ``result_format``.
+
+        :param timeout: this query's limit in seconds (default: the store's; 0: none).
+        :param max_rows: most rows or triples kept; when some were left out, the
+            :class:`~publisher.store.limits.Results`' ``cut_at`` is the limit.
+        :param base_iri: what relative IRIs in the query resolve against; a syntax
+            error is then told in the query as its author wrote it.
+        """
+        prologue = ""
+        if base_iri:  # and the endpoint's prefixes, on one line: line numbers shift by one
+            prologue = base_declaration(base_iri) + prefixes.declarations(query, base_iri)
         try:
-            return self._sparql(
-                query,
-                result_format,
-                default_graphs,
-                named_graphs,
-                timeout=timeout,
-                max_rows=max_rows,
-                base_iri=base_iri,
+            options = self._dataset_options(query, default_graphs, named_graphs)
+            return self._answer(
+                prologue + query, result_format, max_rows, timeout=timeout, **options
             )
         except QuerySyntaxError as error:
             message = str(error)
         # Raised outside the handler, so the new error holds no traceback of the old one:
         # its frames hold pyoxigraph results, which must not be freed on another thread.
         declared = prefixes.resolve(base_iri) if base_iri else {}
-        prologue = base_declaration(base_iri) if base_iri else ""
-        prologue += prefixes.declarations(query, base_iri) if base_iri else ""
         raise QuerySyntaxError(syntax.readable(message, query, declared, prologue))
 
-    def _sparql(
-        self,
-        query: str,
-        result_format: Format,
-        default_graphs: Sequence[str] = (),
-        named_graphs: Sequence[str] = (),
-        *,
-        timeout: float | None = None,
-        max_rows: int | None = None,
-        base_iri: str | None = None,
-    ) -> bytes:
-        """Run any query; the answer re-serialised here in ``result_format``.
-
-        :param timeout: this query's limit in seconds (default: the store's; 0: none).
-        :param max_rows: most rows or triples kept; when some were left out, the
-            :class:`~publisher.store.limits.Results`' ``cut_at`` is the limit.
-        :param base_iri: what relative IRIs in the query resolve against.
-        """
-        options: dict[str, Any] = {"timeout": timeout}
+    def _dataset_options(
+        self, query: str, default_graphs: Sequence[str], named_graphs: Sequence[str]
+    ) -> dict[str, Sequence[str]]:
+        """The graphs to name in the request: the protocol's, or none for a query's FROM."""
         if default_graphs or named_graphs:
             if self.virtuoso and has_dataset_clause(query):
                 raise QueryRefused(
@@ -133,13 +121,17 @@ class RemoteStore(Endpoint):
                     "default-graph-uri or named-graph-uri instead of letting the request's "
                     "graphs replace it: name the graphs in one place only"
                 )
-            options |= {"default_graphs": default_graphs, "named_graphs": named_graphs}
-        elif has_dataset_clause(query):
+            return {"default_graphs": default_graphs, "named_graphs": named_graphs}
+        if has_dataset_clause(query):
             # The protocol's graphs would replace the query's FROM: send none, so the
             # server uses the query's own dataset (the guard checked its graphs are ours).
-            options |= {"default_graphs": (), "named_graphs": ()}
-        if base_iri:  # and the endpoint's prefixes, on one line: line numbers shift by one
-            query = base_declaration(base_iri) + prefixes.declarations(query, base_iri) + query
+            return {"default_graphs": (), "named_graphs": ()}
+        return {}
+
+    def _answer(
+        self, query: str, result_format: Format, max_rows: int | None, **options: Any
+    ) -> bytes:
+        """The server's answer to ``query``, serialised in ``result_format``."""
         graph = query_form(query) in ("CONSTRUCT", "DESCRIBE")
         fmt, media_type = result_format.oxigraph, result_format.media_type
         check_format(graph, fmt, media_type)  # before the server spends time on it
