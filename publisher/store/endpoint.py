@@ -126,6 +126,25 @@ class Endpoint:
         left = None if ends is None else ends - time.monotonic()
         if left is not None and left <= 0:
             raise QueryTimeout(self._too_long(limit or 0))
+        client = self._client(query, accept, default_graphs, named_graphs)
+        if left is not None and virtuoso:
+            # A server that enforces the limit itself gets a little less than what is left,
+            # so that it stops the query and says so before the connection gives up.
+            server_limit = max(left - SERVER_LIMIT_GRACE, left / 2)
+            client.addParameter("timeout", str(max(1, int(server_limit * 1000))))
+        # setTimeout() would truncate to whole seconds. Connecting and each wait for the
+        # answer's head get at most what is left; the body is read against the deadline.
+        client.timeout = left  # type: ignore[assignment]
+        return self._send(client, ends, limit or 0)
+
+    def _client(
+        self,
+        query: str,
+        accept: str,
+        default_graphs: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
+    ) -> SPARQLWrapper:
+        """A SPARQLWrapper request for ``query`` over the role graphs (or the ones given)."""
         client = SPARQLWrapper(self.query_url)
         client.setMethod(POST)
         client.setOnlyConneg(True)  # no format= parameter: Virtuoso would let it beat Accept
@@ -137,23 +156,19 @@ class Endpoint:
             client.addDefaultGraph(graph)
         for graph in self.graphs if named_graphs is None else named_graphs:
             client.addNamedGraph(graph)
-        if left is not None and virtuoso:
-            # A server that enforces the limit itself gets a little less than what is left,
-            # so that it stops the query and says so before the connection gives up.
-            server_limit = max(left - SERVER_LIMIT_GRACE, left / 2)
-            client.addParameter("timeout", str(max(1, int(server_limit * 1000))))
-        # setTimeout() would truncate to whole seconds. Connecting and each wait for the
-        # answer's head get at most what is left; the body is read against the deadline.
-        client.timeout = left  # type: ignore[assignment]
+        return client
+
+    def _send(self, client: SPARQLWrapper, ends: float | None, limit: float) -> tuple[bytes, str]:
+        """The answer's body and media type; whatever went wrong, as a store error."""
         try:
             response = client.query().response
             self.server = response.headers.get("Server", "") or self.server
             if any(code in response.headers.get("X-SQL-State", "") for code in _VIRTUOSO_TIMEOUTS):
-                raise QueryTimeout(self._too_long(limit or 0))
+                raise QueryTimeout(self._too_long(limit))
             body = _read(response, ends)
             media_type = response.headers.get_content_type()
             if _OXIGRAPH_TIMEOUT in body[-200:]:  # its --timeout-s cuts a 200 response short
-                raise QueryTimeout(self._too_long(limit or 0))
+                raise QueryTimeout(self._too_long(limit))
         except StoreError:
             raise
         except QueryBadFormed as error:
@@ -161,19 +176,19 @@ class Endpoint:
         except EndPointInternalError as error:
             message = _message(error)
             if any(code in message for code in _VIRTUOSO_TIMEOUTS):
-                raise QueryTimeout(self._too_long(limit or 0)) from None
+                raise QueryTimeout(self._too_long(limit)) from None
             raise StoreUnavailable(f"the SPARQL store failed: {message}") from None
         except SPARQLWrapperException as error:
             raise StoreUnavailable(f"the SPARQL store refused: {_message(error)}") from None
         except urllib.error.HTTPError as error:
             if error.code in (503, 504):
-                raise QueryTimeout(self._too_long(limit or 0)) from None
+                raise QueryTimeout(self._too_long(limit)) from None
             raise StoreUnavailable(f"the SPARQL store answered HTTP {error.code}") from None
         except TimeoutError:
-            raise QueryTimeout(self._too_long(limit or 0)) from None
+            raise QueryTimeout(self._too_long(limit)) from None
         except urllib.error.URLError as error:
             if isinstance(error.reason, TimeoutError):
-                raise QueryTimeout(self._too_long(limit or 0)) from None
+                raise QueryTimeout(self._too_long(limit)) from None
             raise StoreUnavailable(f"the SPARQL store is unreachable: {error.reason}") from None
         except (OSError, ValueError) as error:
             raise StoreUnavailable(f"the SPARQL store is unreachable: {error}") from None
