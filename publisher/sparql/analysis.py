@@ -1,19 +1,12 @@
 """What a query says before any engine sees it: form, dataset, base, federation, updates.
 
-The one reader of query text, for the ``/sparql`` guard (:mod:`publisher.sparql.guard`
-turns what is read here into the endpoint's answers) and for every query a backend
-sends on (the remote store must not hand a server a query that makes it fetch
-other endpoints, and must name the query's form to SPARQLWrapper, which guesses it
-from the first keyword it meets, even inside a sub-query).
-
-Two readings, with two jobs:
-
-- the form, the dataset keywords and a clear word about updates come from a light
-  tokenizer (:func:`tokens`) that reads the query the way the SPARQL grammar does.
-  It decides nothing about the network: an update that fooled it still fails
-  rdflib's query grammar below.
-- whether the query stays local is decided on a real SPARQL parse
-  (:func:`stays_local`), not on the tokenizer.
+The one reader of query text: for the ``/sparql`` guard (:mod:`publisher.sparql.guard`),
+and for every query the remote store sends on (it must not hand a server a query
+that makes it fetch other endpoints, and must tell SPARQLWrapper the form, which it
+would guess from the first keyword it meets, even inside a sub-query). The form,
+``FROM`` and update keywords come from a light tokenizer (:func:`tokens`), which
+decides nothing about the network: whether a query stays local is decided on a
+real SPARQL parse (:func:`stays_local`).
 
 Engines fetch URLs on their own (pyoxigraph for ``SERVICE`` and ``LOAD``, rdflib
 for ``SERVICE`` and remote ``FROM``; Oxigraph server and Virtuoso federate too).
@@ -82,6 +75,13 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+#: In a prologue, what may follow each keyword or token kind (the start is as after an IRI).
+_PROLOGUE_NEXT = {
+    "PREFIX": ("pname",),
+    "pname": ("iri",),
+    "BASE": ("iri",),
+    "iri": ("PREFIX", "BASE", *FORMS),
+}
 #: The keywords :func:`read` acts on; every other word is passed over.
 _KEYWORDS = frozenset({*FORMS, *UPDATE_WORDS})
 
@@ -248,16 +248,28 @@ def read(query: str) -> Reading:
 
 
 def query_form(query: str) -> str:
-    """The query's form (SELECT, CONSTRUCT, DESCRIBE or ASK), read past its prologue.
+    """The query's form (SELECT, CONSTRUCT, DESCRIBE or ASK), right after its prologue.
+
+    Only ``PREFIX`` and ``BASE`` may come first: anything else there (a Virtuoso
+    ``DEFINE`` pragma, which can make the server fetch URLs) is not SPARQL.
 
     >>> query_form("PREFIX s: <https://schema.org/> # a comment\\nask { ?x s:name ?n }")
     'ASK'
+    >>> query_form('DEFINE input:grab-all "yes" SELECT * { ?s ?p ?o }')
+    Traceback (most recent call last):
+    ...
+    publisher.store.errors.QuerySyntaxError: not a SPARQL query: ...
 
-    :raises QuerySyntaxError: when the query has no form.
+    :raises QuerySyntaxError: when no form follows the prologue.
     """
-    for word in _keywords(query):
+    expected = _PROLOGUE_NEXT["iri"]
+    for kind, text in tokens(unescape_codepoints(query)):
+        word = text.upper() if kind == "word" else kind
+        if word not in expected:
+            break
         if word in FORMS:
             return word
+        expected = _PROLOGUE_NEXT[word]
     raise QuerySyntaxError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
 
 

@@ -271,6 +271,16 @@ def test_virtuoso_pragmas_are_not_passed_on(virtuoso_server: Server) -> None:
         )
 
 
+def test_a_virtuoso_pragma_is_refused_even_without_words_that_need_a_parse(
+    virtuoso_server: Server,
+) -> None:
+    """``input:grab-all`` would make Virtuoso fetch the IRIs the query meets."""
+    with pytest.raises(QuerySyntaxError, match="not a SPARQL query"):
+        remote_store(virtuoso_server).select(
+            'DEFINE input:grab-all "yes" SELECT * WHERE { <http://127.0.0.1:9/> ?p ?o }'
+        )
+
+
 @pytest.mark.parametrize("module", [remote, analysis, loader, export])
 def test_doctests(module: object) -> None:
     assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0  # type: ignore[arg-type]
