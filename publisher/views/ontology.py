@@ -25,7 +25,6 @@ from publisher.web.negotiation import negotiate, negotiate_language
 from publisher.workflow.lint import declared_terms, rim
 
 bp = Blueprint("ontology", __name__)
-_CACHE: dict[tuple[int, str, str, bool], str] = {}
 _CSS = PROJECT_ROOT / "publisher" / "static" / "style.css"
 
 
@@ -69,12 +68,7 @@ def _meta(pub: Publication, lang: str) -> dict[str, str | None]:
 
 def render_ontology(pub: Publication, lang: str, static: bool = False) -> str:
     """The documentation page; ``static`` gives a standalone file with absolute links."""
-    key = (id(pub), pub.version, lang, static)
-    if key not in _CACHE:
-        if len(_CACHE) > 16:
-            _CACHE.clear()
-        _CACHE[key] = _render(pub, lang, static)
-    return _CACHE[key]
+    return pub.cache.once("ontology", (lang, static), lambda: _render(pub, lang, static))
 
 
 def _render(pub: Publication, lang: str, static: bool) -> str:
