@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from publisher import fairness
 from publisher.config import Settings
+from publisher.fairness import admission
 from publisher.graph.publication import Publication
 from publisher.search.build import warm
 from publisher.views import api, fhir, fragments, health, ontology, resource, search, site, sparql
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, pub: Publication | None = None)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["publisher"] = pub = pub or Publication.open(settings)
     errors.register(app)
-    fairness.register(app, settings)
+    admission.register(app, settings)
     headers.register(app)
     caching.register(app)
     deadline.register(app)

@@ -14,7 +14,7 @@ from werkzeug.exceptions import BadRequest
 from publisher.api import openapi
 from publisher.api.named import BadParameter, NamedQuery, catalogue
 from publisher.config import VERSION
-from publisher.fairness import query_slot
+from publisher.fairness.admission import query_slot
 from publisher.rdf.formats import Format
 from publisher.search.build import index_of
 from publisher.search.values import thing_iri

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from publisher.fairness import query_slot
+from publisher.fairness.admission import query_slot
 from publisher.graph.publication import Publication
 from publisher.rdf import prefixes
 from publisher.rdf.formats import HTML, RDF, RESULTS, Format, by_media_type, by_token
