@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import threading
+from functools import partial
 
 from publisher.graph.cache import Cache, weight
 
@@ -100,7 +101,7 @@ def test_threads_keep_the_bounds_and_the_byte_count() -> None:
         for _ in range(2_000):
             key = rng.randrange(200)
             size = key % 97
-            assert cache.get("page", key, lambda: b"x" * size) == b"x" * size
+            assert cache.get("page", key, partial(bytes.__mul__, b"x", size)) == b"x" * size
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
     for thread in threads:
