@@ -22,7 +22,7 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import generate, superclasses  # noqa: E402
-from publisher.search import index as search  # noqa: E402
+from publisher.search import build as search  # noqa: E402
 from publisher.store.embedded import EmbeddedStore  # noqa: E402
 
 BASE = "http://127.0.0.1:8080/"

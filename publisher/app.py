@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from publisher import fairness
 from publisher.config import Settings
+from publisher.fairness import admission
 from publisher.graph.publication import Publication
+from publisher.search.build import warm
 from publisher.views import api, fhir, fragments, health, ontology, resource, search, site, sparql
 from publisher.web import caching, deadline, errors, freshness, headers
 
@@ -33,13 +34,14 @@ def create_app(settings: Settings | None = None, pub: Publication | None = None)
     settings = settings or Settings()
     app = Flask(__name__)
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["publisher"] = pub or Publication.open(settings)
+    app.extensions["publisher"] = pub = pub or Publication.open(settings)
     errors.register(app)
-    fairness.register(app, settings)
+    admission.register(app, settings)
     headers.register(app)
-    caching.register(app, lambda: app.extensions["publisher"].version)
+    caching.register(app)
     deadline.register(app)
     freshness.register(app)
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
+    warm(pub)  # the search index of a remote store (see its docstring)
     return app

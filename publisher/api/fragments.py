@@ -14,7 +14,6 @@ True
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -142,31 +141,6 @@ def count(store: Store, pattern: Pattern) -> int:
         f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT * WHERE {{ {pattern.where()} }} }}"
     )
     return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
-
-
-class CountCache:
-    """Counts per pattern for one data version: clients ask the same count for every page."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._version: str | None = None
-        self._counts: dict[str, int] = {}
-
-    def get(self, store: Store, pattern: Pattern, version: str) -> int:
-        key = pattern.where()
-        with self._lock:
-            if version != self._version:
-                self._version, self._counts = version, {}
-            if key in self._counts:
-                return self._counts[key]
-        found = count(store, pattern)
-        with self._lock:
-            if version == self._version:
-                if len(self._counts) >= self._size:
-                    self._counts.pop(next(iter(self._counts)))
-                self._counts[key] = found
-        return found
 
 
 def page(

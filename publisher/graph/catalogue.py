@@ -6,7 +6,6 @@ those numbers, so the description always matches what a SPARQL count says.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -205,20 +204,6 @@ def void_graph(stats: Statistics, base_url: str, license_url: str, version: str)
     g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
     g.add((service, DCAT.servesDataset, dataset))
     return g
-
-
-_cache_lock = threading.Lock()
-_cache: dict[tuple[int, str], Statistics] = {}
-
-
-def cached_statistics(store: Store, base_url: str, version: str) -> Statistics:
-    """:func:`statistics`, computed once per store and data version."""
-    key = (id(store), version)
-    with _cache_lock:
-        if key not in _cache:
-            _cache.clear()
-            _cache[key] = statistics(store, base_url)
-        return _cache[key]
 
 
 def entities_by_class(store: Store, base_url: str, limit: int = 100_000) -> dict[str, list[str]]:

@@ -1,17 +1,12 @@
-"""The whole dataset as downloadable files, built once per data version."""
+"""The whole dataset as downloadable files (the publication's cache keeps them per version)."""
 
 from __future__ import annotations
-
-import threading
 
 import pyoxigraph as ox
 
 from publisher.graph.catalogue import DUMPS
 from publisher.graph.sources import Dataset
 from publisher.render.rdf import prefixes
-
-_lock = threading.Lock()
-_cache: dict[tuple[str, str], bytes] = {}
 
 
 def build(dataset: Dataset, name: str) -> bytes:
@@ -28,14 +23,3 @@ def build(dataset: Dataset, name: str) -> bytes:
         ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes(dataset.base_url))
         or b""
     )
-
-
-def dump(dataset: Dataset, version: str, name: str) -> bytes:
-    """:func:`build`, cached for the current version only."""
-    key = (version, name)
-    with _lock:
-        if key not in _cache:
-            for old in [k for k in _cache if k[0] != version]:
-                del _cache[old]
-            _cache[key] = build(dataset, name)
-        return _cache[key]

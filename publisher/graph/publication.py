@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.config import PROJECT_ROOT, Settings
+from publisher.graph.cache import Cache
 from publisher.graph.sources import Dataset, load
 from publisher.store import Store, StoreError
 from publisher.store.choose import open_store
@@ -57,13 +58,18 @@ def validation_cache(settings: Settings) -> ValidationCache | None:
 
 @dataclass
 class Publication:
-    """The store plus what describes its current content (version tag, report)."""
+    """The store plus what describes its current content (version tag, report).
+
+    ``cache`` holds whatever is computed from that content; it is cleared whenever
+    the version changes, so nothing cached outlives the data it came from.
+    """
 
     settings: Settings
     store: Store
     dataset: Dataset
     report: Report | None
     version: str = ""
+    cache: Cache = field(default_factory=Cache, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _checked: float = field(default=0.0, repr=False)
     _loaded: str | None = field(default=None, repr=False)  # a remote store's version tag
@@ -133,16 +139,22 @@ class Publication:
             loaded = self.store.version()
             dataset, graphs = self.store.snapshot()
             with self._lock:
-                self.dataset, self.version = dataset, loaded or digest(dataset)
-                self.graphs = graphs
+                self._replace(dataset, loaded or digest(dataset), graphs)
                 self._loaded, self._checked = loaded, time.monotonic()
             return None
         dataset, report = prepare(self.settings)
         with self._lock:
             self.store.load(dataset)
-            self.dataset, self.report, self.version = dataset, report, digest(dataset)
-            self.graphs = _graphs_of(dataset)
+            self._replace(dataset, digest(dataset), _graphs_of(dataset))
+            self.report = report
         return report
+
+    def _replace(self, dataset: Dataset, version: str, graphs: frozenset[str]) -> None:
+        """Serve ``dataset`` from now on; what was cached from other data goes."""
+        changed = version != self.version
+        self.dataset, self.version, self.graphs = dataset, version, graphs
+        if changed:
+            self.cache.clear()
 
 
 def _graphs_of(dataset: Dataset) -> frozenset[str]:

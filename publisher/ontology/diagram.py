@@ -17,8 +17,8 @@ from html import escape
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
+from publisher.ontology.vocabulary import CLASS_TYPES, declared_terms, rim
 from publisher.rdf.terms import label, short
-from publisher.workflow.lint import CLASS_TYPES, declared_terms, rim
 
 MAX_WIDTH = 900
 """The widest the diagram may be: ``main`` in style.css is 60rem less padding (912 px)."""

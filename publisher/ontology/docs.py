@@ -16,10 +16,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from publisher.graph.sources import graph_iri
+from publisher.ontology.vocabulary import LANGUAGES, NOTES, SCHEMA, concepts, declared_terms, rim
 from publisher.rdf.labels import external_code, statement_label
 from publisher.rdf.terms import canonical, label, short
 from publisher.store import Store
-from publisher.workflow.lint import LANGUAGES, NOTES, SCHEMA, concepts, declared_terms, rim
 
 KIND_NAMES = {
     OWL.Class: ("Classes", "Classes"),

@@ -1,42 +1,22 @@
-"""A text index over the published labels, built once per data version.
+"""A text index over the published labels, and the search over it.
 
 Labels (``skos:prefLabel``, ``skos:altLabel``, ``schema:name``, ``rdfs:label``)
-are folded (case and accents removed) and split into words; a sorted word list
-answers prefix look-ups by bisection, so a search costs a few set operations
-instead of a scan of every literal. Facets come from the links between
-entities, read once with the labels.
-
->>> fold("ÉCHOGRAPHIE") == fold("echographie") == ("echographie",)
-True
+are folded (:mod:`publisher.search.words`) and split into words; a sorted word
+list answers prefix look-ups by bisection, so a search costs a few set operations
+instead of a scan of every literal. Facets come from the links between entities,
+read with the labels (:mod:`publisher.search.build`).
 """
 
 from __future__ import annotations
 
-import csv
 import heapq
-import io
 import re
-import sys
-import threading
-import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import rdflib
+from publisher.search.words import EXACT, PREFIX, WORD, fold, match_level
 
-from publisher.rdf.formats import RESULTS, by_token
-from publisher.search.relations import FACET_RELATIONS, pairs_query
-from publisher.store.base import Store
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LABEL_PROPERTIES = (
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "https://schema.org/name",
-    "http://www.w3.org/2004/02/skos/core#altLabel",
-)
 #: Facet name → the ``id/{kind}/`` its values live under (``type`` is rdf:type).
 FACETS: dict[str, str | None] = {
     "type": None,
@@ -78,45 +58,8 @@ TYPE_LABELS: dict[str, tuple[str, str]] = {
     _SCHEMA + "VideoObject": ("vidéo", "video"),
     _SCHEMA + "CreativeWork": ("œuvre", "creative work"),
 }
-CSV_RESULTS = by_token("csv", RESULTS) or RESULTS[2]
 #: How many values of each facet a result lists (chosen values are always listed).
 FACET_VALUES = 20
-#: How a label matched, best first.
-EXACT, PREFIX, WORD = 3, 2, 1
-
-_WORD = re.compile(r"\w+")
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-def fold(text: str) -> tuple[str, ...]:
-    """The words of ``text``, lower-cased and without accents.
-
-    >>> fold("Saint-Raphaël, l’IRM")
-    ('saint', 'raphael', 'l', 'irm')
-    """
-    if not text.isascii():
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    return tuple(sys.intern(word) for word in _WORD.findall(text.casefold()))
-
-
-def match_level(label: tuple[str, ...], query: tuple[str, ...]) -> int:
-    """How well folded ``label`` matches folded ``query``: EXACT, PREFIX, WORD or 0.
-
-    >>> match_level(("irm",), ("irm",)), match_level(("radiologie", "conventionnelle"), ("radio",))
-    (3, 2)
-    >>> match_level(("radiologie", "interventionnelle"), ("interv",))
-    1
-    """
-    if not query:
-        return 0
-    if label == query:
-        return EXACT
-    if label[: len(query) - 1] == query[:-1] and len(label) >= len(query):
-        if label[len(query) - 1].startswith(query[-1]):
-            return PREFIX
-    if all(any(word.startswith(token) for word in label) for token in query):
-        return WORD
-    return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,97 +276,3 @@ def _top(counter: dict[str, int], chosen: frozenset[str] | set[str]) -> list[tup
 
 def _sort_key(label: Label | None) -> tuple[str, ...]:
     return label.words if label else ()
-
-
-def _literal(value: str) -> str:
-    return rdflib.Literal(value).n3()
-
-
-def _select(store: Store, query: str) -> list[list[str]]:
-    """Rows as CSV strings: whole-store reads parse in C instead of building rdflib terms."""
-    text = store.sparql(query, CSV_RESULTS).decode("utf-8")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    next(reader, None)
-    # IRIs repeat across rows (types, towns, ...): one string each keeps the index small.
-    return [[sys.intern(value) for value in row] for row in reader]
-
-
-def build(store: Store, base_url: str) -> SearchIndex:
-    """Read labels, types and links from ``store`` (any backend) into an index."""
-    id_base = f"{base_url}id/"
-    prefix = _literal(id_base)
-    properties = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    preference = {p: i for i, p in enumerate(LABEL_PROPERTIES)}
-    folded: dict[str, tuple[str, ...]] = {}
-    names: dict[str, list[tuple[int, Label]]] = defaultdict(list)
-    for iri, prop, language, text in _select(
-        store,
-        f"SELECT DISTINCT ?s ?p ?lang ?l WHERE {{ VALUES ?p {{ {properties} }} ?s ?p ?l "
-        "FILTER(isIRI(?s) && isLiteral(?l)) BIND(LANG(?l) AS ?lang) }",
-    ):
-        words = folded.get(text)
-        if words is None:
-            words = folded[text] = fold(text)
-        names[iri].append((preference[prop], Label(text, language, words)))
-    ordered = {iri: _dedupe(sorted(found, key=lambda pl: pl[0])) for iri, found in names.items()}
-    entries = {i: Entry(i, labels) for i, labels in ordered.items() if i.startswith(id_base)}
-    for iri, type_ in _select(
-        store,
-        "SELECT DISTINCT ?s ?t WHERE { ?s a ?t "
-        f"FILTER(isIRI(?t) && STRSTARTS(STR(?s), {prefix})) }}",
-    ):
-        entry = entries.get(iri)
-        if entry:
-            entry.types.add(type_)
-            entry.facets["type"].add(type_)
-    pairs = [
-        (one, other)
-        for one, other in _select(
-            store,
-            "SELECT DISTINCT ?s ?o WHERE { { ?s ?p ?o } "
-            "UNION { ?s ?p ?b . ?b ?q ?o FILTER(isBlank(?b)) }"
-            f" FILTER(isIRI(?o) && ?p != <{RDF_TYPE}> && STRSTARTS(STR(?s), {prefix})"
-            f" && STRSTARTS(STR(?o), {prefix})) }}",
-        )
-    ]
-    for relation, from_kind, to_kind in FACET_RELATIONS:  # as the partner queries follow them
-        query = pairs_query(relation, base_url, from_kind, to_kind)
-        pairs += [(one, other) for one, other in _select(store, query)]
-    pairs += [(iri, iri) for iri in entries]  # a thing is its own facet value
-    facet_of_kind = {kind: name for name, kind in FACETS.items() if kind}
-    for one, other in pairs:
-        for entry_iri, value in ((one, other), (other, one)):
-            entry = entries.get(entry_iri)
-            if entry is None:
-                continue
-            name = facet_of_kind.get(value[len(id_base) :].split("/", 1)[0])
-            if name:
-                entry.facets[name].add(value)
-    index = SearchIndex(entries, ordered)
-    index.spellings()  # here, rather than in the first request that reads a facet value
-    return index
-
-
-def _dedupe(found: Iterable[tuple[int, Label]]) -> list[Label]:
-    seen: set[tuple[str, str]] = set()
-    labels = []
-    for _, label in found:
-        if (label.text, label.language) not in seen:
-            seen.add((label.text, label.language))
-            labels.append(label)
-    return labels
-
-
-class IndexCache:
-    """One index per data version: a reload (on any backend) gets a fresh index."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._version: str | None = None
-        self._index: SearchIndex | None = None
-
-    def get(self, store: Store, base_url: str, version: str) -> SearchIndex:
-        with self._lock:
-            if self._index is None or self._version != version:
-                self._index, self._version = build(store, base_url), version
-            return self._index

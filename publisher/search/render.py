@@ -6,14 +6,12 @@ Pure functions of the validated query and the index's result.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from publisher.search.index import FACETS, Label, Result, SearchIndex
+from publisher.search.query import Query
 from publisher.web.negotiation import LANGUAGES
-
-if TYPE_CHECKING:
-    from publisher.views.search import Query
 
 PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

@@ -14,11 +14,11 @@ from werkzeug.exceptions import BadRequest
 from publisher.api import openapi
 from publisher.api.named import BadParameter, NamedQuery, catalogue
 from publisher.config import VERSION
-from publisher.fairness import query_slot
+from publisher.fairness.admission import query_slot
 from publisher.rdf.formats import Format
+from publisher.search.build import index_of
+from publisher.search.values import thing_iri
 from publisher.store.base import Row
-from publisher.views.search import index as search_index
-from publisher.views.search import thing_iri
 from publisher.web.context import publication
 from publisher.web.negotiation import negotiate, negotiate_language
 
@@ -89,7 +89,7 @@ def _resolved(query: NamedQuery, args: dict[str, str], base_url: str) -> dict[st
     things = [p for p in query.parameters if p.type.startswith("id:") and args.get(p.name, "")]
     if not things:
         return args
-    idx = search_index()
+    idx = index_of(publication())
     lang = negotiate_language(request.headers.get("Accept-Language"), args.get("lang"))
     for param in things:
         kind = param.type[3:]

@@ -11,7 +11,6 @@ from publisher import queries
 from publisher.rdf.formats import HTML, RESOURCE, Format, by_extension
 from publisher.rdf.labels import fetch_labels
 from publisher.render import html, jsonld, links, rdf
-from publisher.web import memo
 from publisher.web.caching import etag
 from publisher.web.context import publication
 from publisher.web.negotiation import (
@@ -37,7 +36,7 @@ def _known(path: str) -> str | None:
     def ask() -> bytes:  # remembered per data version, like the page itself
         return b"1" if current.store.ask(f"ASK {{ {term} ?p ?o }}") else b""
 
-    return iri if memo.cached(current, ("known", iri), ask) else None
+    return iri if current.cache.get("known", iri, ask) else None
 
 
 def _iri(path: str) -> str:
@@ -101,7 +100,7 @@ def document(path: str) -> Response:
     body = _body(iri, fmt, page_lang, page_param)
     response = Response(body, mimetype=fmt.media_type)
     current = publication()  # the ETag too is a function of the body: hashed once
-    tag = memo.cached(current, ("etag", *key), lambda: etag(body, current.version).encode())
+    tag = current.cache.get("etag", key, lambda: etag(body, current.version).encode())
     response.set_etag(tag.decode())
     if fmt is HTML:
         response.headers["Content-Language"] = lang
@@ -136,7 +135,7 @@ def _body(iri: str, fmt: Format, lang: str, lang_param: str | None) -> bytes:
             return _html(graph, iri, lang, lang_param, doc_url).encode("utf-8")
         return rdf.serialize(graph, fmt, base_url, base_url.rstrip("/") + doc_url)
 
-    return memo.cached(current, ("doc", iri, fmt.token, lang, lang_param), build)
+    return current.cache.get("doc", (iri, fmt.token, lang, lang_param), build)
 
 
 def _html(graph: Graph, iri: str, lang: str, lang_param: str | None, doc_url: str) -> str:

@@ -10,6 +10,8 @@ import hashlib
 
 from flask import Flask, Response, request
 
+from publisher.web.context import publication
+
 DEFAULT_CACHE_CONTROL = "public, max-age=300"
 #: Request headers that can turn a 200 into a 304, 412 or 206. Without any of them
 #: werkzeug's ``make_conditional`` would only add a ``Date`` (the server sends one).
@@ -34,8 +36,8 @@ def etag(body: bytes, version: object) -> str:
     return digest.hexdigest()[:32]
 
 
-def register(app: Flask, version: object) -> None:
-    """Install the after-request hook; ``version()`` gives the data's version tag."""
+def register(app: Flask) -> None:
+    """Install the after-request hook; ETags carry the served publication's version."""
 
     @app.after_request
     def finish(response: Response) -> Response:
@@ -47,7 +49,7 @@ def register(app: Flask, version: object) -> None:
             return response
         response.headers.setdefault("Cache-Control", DEFAULT_CACHE_CONTROL)
         if "ETag" not in response.headers:
-            response.set_etag(etag(response.get_data(), version()))  # type: ignore[operator]
+            response.set_etag(etag(response.get_data(), publication().version))
         if any(name in request.environ for name in CONDITIONAL_HEADERS):
             response.make_conditional(request)  # updates the response in place
         return response

@@ -27,8 +27,8 @@ import rdflib
 
 from publisher.graph.sources import ROLES, load
 from publisher.ontology import versions as versioning
+from publisher.ontology.vocabulary import declared_terms, rim
 from publisher.rdf.terms import BASE, descriptions, label, short
-from publisher.workflow.lint import declared_terms, rim
 from publisher.workflow.shapediff import compare_shapes
 
 #: Changes to these ontology predicates alter what the term means.

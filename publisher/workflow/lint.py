@@ -19,19 +19,17 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-SCHEMA = "https://schema.org/"
-LANGUAGES = ("fr", "en")
-TERM_TYPES = (
-    OWL.Class,
-    RDFS.Class,
-    OWL.ObjectProperty,
-    OWL.DatatypeProperty,
-    OWL.AnnotationProperty,
-    RDF.Property,
+from publisher.ontology.vocabulary import (
+    CLASS_TYPES,
+    LABELS,
+    LANGUAGES,
+    NOTES,
+    SCHEMA,
+    concepts,
+    declared_terms,
+    rim,
 )
-CLASS_TYPES = (OWL.Class, RDFS.Class)
-LABELS = (RDFS.label, SKOS.prefLabel)
-NOTES = (SKOS.editorialNote, SKOS.note, SKOS.scopeNote, RDFS.comment)
+
 MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 ALIGNMENTS = (
     RDFS.subClassOf,
@@ -63,28 +61,6 @@ class Finding:
         if self.file and self.line:
             return f"{self.file}:{self.line}"
         return self.file or ""
-
-
-def rim(base_url: str) -> str:
-    """The ontology's namespace under ``base_url``."""
-    return f"{base_url}ontology#"
-
-
-def declared_terms(
-    ontology: rdflib.Graph, namespace: str
-) -> dict[rdflib.URIRef, set[rdflib.URIRef]]:
-    """Terms the ontology declares in ``namespace``, with their declared types."""
-    terms: dict[rdflib.URIRef, set[rdflib.URIRef]] = defaultdict(set)
-    for kind in TERM_TYPES:
-        for term in ontology.subjects(RDF.type, kind):
-            if isinstance(term, rdflib.URIRef) and str(term).startswith(namespace):
-                terms[term].add(kind)
-    return dict(terms)
-
-
-def concepts(graph: rdflib.Graph) -> set[rdflib.URIRef]:
-    """Every IRI typed ``skos:Concept``."""
-    return {c for c in graph.subjects(RDF.type, SKOS.Concept) if isinstance(c, rdflib.URIRef)}
 
 
 def _langs(graph: rdflib.Graph, node: rdflib.term.Node, props: Iterable[Node]) -> set[str]:

@@ -18,6 +18,7 @@ from openapi_spec_validator import validate
 from publisher import Settings, create_app
 from publisher.api.named import catalogue, parse
 from publisher.config import PROJECT_ROOT
+from publisher.search.build import index_of
 from publisher.search.index import SearchIndex
 from tests.conftest import BASE
 
@@ -233,7 +234,7 @@ def test_generated_parameters_never_cause_a_server_error(
     assert str(response.status_code) in operation["responses"]
     if not path.startswith("/api/"):
         return  # /search and /fragments check more than their schemas can say
-    index = graph_client.application.extensions["publisher-search"]._index
+    index = index_of(graph_client.application.extensions["publisher"])
     parameters = operation.get("parameters", [])
     valid = all(_conforms(p, args.get(p["name"]), index) for p in parameters)
     assert (response.status_code == 200) == valid, (args, response.get_data(as_text=True))

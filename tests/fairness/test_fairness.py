@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 
 from publisher import Settings, create_app
-from publisher.fairness import Fairness
+from publisher.fairness.admission import Fairness
 from publisher.fairness.policy import Bucket, Limits, SlotView
 from publisher.fairness.table import SharedTable
 

@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from publisher.ontology.diagram import BOLD_W, CHAR_W, MAX_WIDTH, edges, wrap
-from publisher.workflow.lint import CLASS_TYPES, declared_terms, rim
+from publisher.ontology.vocabulary import CLASS_TYPES, declared_terms, rim
 
 BASE = "http://127.0.0.1:8080/"
 SVG = "{http://www.w3.org/2000/svg}"

@@ -16,8 +16,8 @@ from publisher.cli import cli
 from publisher.config import PROJECT_ROOT
 from publisher.graph.publication import Publication
 from publisher.ontology.diagram import edges
+from publisher.ontology.vocabulary import CLASS_TYPES, declared_terms, rim
 from publisher.rdf.formats import RDF
-from publisher.workflow.lint import CLASS_TYPES, declared_terms, rim
 
 BASE = "http://127.0.0.1:8080/"
 

@@ -18,8 +18,10 @@ from publisher import Settings, create_app
 from publisher.api import fragments as fragments_module
 from publisher.config import PROJECT_ROOT
 from publisher.search import index as search_module
-from publisher.search.index import EXACT, PREFIX, WORD, Entry, Label, SearchIndex, fold, match_level
-from publisher.views import search as search_view
+from publisher.search import values as search_values
+from publisher.search import words as search_words
+from publisher.search.index import Entry, Label, SearchIndex
+from publisher.search.words import EXACT, PREFIX, WORD, fold, match_level
 from tests.conftest import BASE
 
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
@@ -330,7 +332,7 @@ def test_response_is_cacheable_and_cors(graph_client: FlaskClient) -> None:
     assert json.loads(response.get_data(as_text=True))["total"] >= 1
 
 
-@pytest.mark.parametrize("module", [search_module, fragments_module, search_view])
+@pytest.mark.parametrize("module", [search_module, search_words, fragments_module, search_values])
 def test_doctests(module: object) -> None:
     assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import rdflib
 
+from publisher.ontology.vocabulary import rim
 from publisher.workflow import lint
 
 BASE = "http://127.0.0.1:8080/"
@@ -30,14 +31,14 @@ def rules(findings) -> list[tuple[str, str]]:
 
 
 def test_a_documented_class_passes() -> None:
-    found = lint.check_documentation(graph(GOOD_CLASS), rdflib.Graph(), lint.rim(BASE))
+    found = lint.check_documentation(graph(GOOD_CLASS), rdflib.Graph(), rim(BASE))
     assert list(found) == []
 
 
 def test_missing_english_label_and_definition_are_errors() -> None:
     text = """rim:Centre a owl:Class ; rdfs:label "centre"@fr ;
         skos:definition "Un centre."@fr ; rdfs:subClassOf schema:MedicalClinic ."""
-    found = list(lint.check_documentation(graph(text), rdflib.Graph(), lint.rim(BASE)))
+    found = list(lint.check_documentation(graph(text), rdflib.Graph(), rim(BASE)))
     assert [(f.rule, f.severity) for f in found] == [("label", "error"), ("definition", "error")]
     assert "@en" in found[0].message and "@fr" not in found[0].message
 
@@ -45,28 +46,28 @@ def test_missing_english_label_and_definition_are_errors() -> None:
 def test_a_note_saying_why_no_schema_counterpart_is_accepted() -> None:
     bare = """rim:Fact a owl:Class ; rdfs:label "fait"@fr , "fact"@en ;
         skos:definition "Un fait."@fr , "A fact."@en ."""
-    found = list(lint.check_documentation(graph(bare), rdflib.Graph(), lint.rim(BASE)))
+    found = list(lint.check_documentation(graph(bare), rdflib.Graph(), rim(BASE)))
     assert rules(found) == [("schema-counterpart", "ontology#Fact")]
     noted = bare[:-1] + '; skos:editorialNote "No schema.org counterpart: too specific."@en .'
-    assert list(lint.check_documentation(graph(noted), rdflib.Graph(), lint.rim(BASE))) == []
+    assert list(lint.check_documentation(graph(noted), rdflib.Graph(), rim(BASE))) == []
 
 
 def test_undeclared_rim_term_in_data_is_an_error() -> None:
     data = graph('<id/centre/a> a rim:Centre ; rim:opensAt "9h" .')
-    found = list(lint.check_declared(graph(GOOD_CLASS), {"data": data}, lint.rim(BASE)))
+    found = list(lint.check_declared(graph(GOOD_CLASS), {"data": data}, rim(BASE)))
     assert rules(found) == [("undeclared-term", "ontology#opensAt")]
 
 
 def test_class_without_shape_unless_a_superclass_is_targeted() -> None:
     onto = graph(GOOD_CLASS + "rim:Small a owl:Class ; rdfs:subClassOf rim:Centre .")
     shapes = graph("<shapes#S> a sh:NodeShape ; sh:targetClass rim:Other .")
-    found = list(lint.check_shapes_cover_classes(onto, shapes, lint.rim(BASE)))
+    found = list(lint.check_shapes_cover_classes(onto, shapes, rim(BASE)))
     assert sorted(rules(found)) == [
         ("class-without-shape", "ontology#Centre"),
         ("class-without-shape", "ontology#Small"),
     ]
     shapes = graph("<shapes#S> a sh:NodeShape ; sh:targetClass rim:Centre .")
-    assert list(lint.check_shapes_cover_classes(onto, shapes, lint.rim(BASE))) == []
+    assert list(lint.check_shapes_cover_classes(onto, shapes, rim(BASE))) == []
 
 
 def test_dangling_broader() -> None:
