@@ -21,7 +21,8 @@ from publisher.rdf.formats import RESULTS, by_token
 from publisher.search.index import FACETS, Entry, Label, SearchIndex
 from publisher.search.relations import FACET_RELATIONS, pairs_query
 from publisher.search.words import fold
-from publisher.store.base import Store, StoreError
+from publisher.store.base import Store
+from publisher.store.errors import StoreError
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABEL_PROPERTIES = (
