@@ -3,6 +3,7 @@ table across processes and threads, and its answers in the app."""
 
 from __future__ import annotations
 
+import functools
 import math
 import multiprocessing
 import os
@@ -13,7 +14,7 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
-from publisher import Settings, create_app
+from publisher import Settings
 from publisher.fairness import Fairness
 from publisher.fairness.policy import Bucket, Limits, SlotView
 from publisher.fairness.table import SharedTable
@@ -255,13 +256,10 @@ MakeApp = Callable[..., Flask]
 
 
 @pytest.fixture()
-def make_app() -> MakeApp:
-    """Apps over the shipped graph (not validated again: other tests do), with settings."""
-
-    def make(**changes: object) -> Flask:
-        return create_app(Settings(validate=False).with_changes(**changes))
-
-    return make
+def make_app(make_app: MakeApp) -> MakeApp:
+    """conftest's factory, narrowed: a fresh app per call (its own client budgets) over
+    the shipped graph, not validated again (other tests do)."""
+    return functools.partial(make_app, validate=False, fresh=True)
 
 
 def test_a_flood_of_cheap_requests_is_stopped_per_client(make_app: MakeApp) -> None:
