@@ -18,6 +18,7 @@ from publisher import Settings
 from publisher.fairness import Fairness
 from publisher.fairness.policy import Bucket, Limits, SlotView
 from publisher.fairness.table import SharedTable
+from tests.servers import wait_until
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -330,12 +331,12 @@ def test_full_slots_answer_503_at_once_without_queueing(make_app: MakeApp) -> No
     )
     runner.start()
     try:
-        deadline = fairness.now() + 10  # wait for the heavy query to hold the slot
-        while fairness.now() < deadline:
+
+        def holding() -> bool:
             with fairness.table.locked() as view:
-                if view.holders():
-                    break
-            threading.Event().wait(0.01)
+                return bool(view.holders())
+
+        wait_until(holding, 10, "the heavy query holding the slot")
         other = {"REMOTE_ADDR": "192.0.2.10"}
         started = fairness.now()
         busy = app.test_client().post("/sparql", data={"query": "ASK {}"}, environ_base=other)

@@ -180,8 +180,7 @@ def test_issue_10_the_lease_of_a_dead_load_expires(server: Server) -> None:
     with pytest.raises(LoadLocked):
         Loader(store).replace(load([MINI], base), "v1")
     leases = Lease(Loader(store), "reader")
-    held = leases._leases
-    # wait on the store's clock
+    held = leases._leases  # live or not by the store's clock
     wait_until(lambda: not any(live for _, live, _ in held().values()), 30, "the lease expiring")
     dataset = load([MINI], base)
     Loader(store).replace(dataset, version_of(dataset))
