@@ -15,17 +15,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
-from publisher import Settings, create_app
+from publisher import Settings
 from publisher.api.named import catalogue, parse
 from publisher.config import PROJECT_ROOT
 from publisher.search.build import index_of
 from publisher.search.index import SearchIndex
-from tests.conftest import BASE
+from tests.conftest import BASE, MakeApp
 
 
 @pytest.fixture(scope="module")
-def spec(graph_app) -> dict:
-    return graph_app.test_client().get("/api/openapi.json").get_json()
+def spec(app) -> dict:
+    return app.test_client().get("/api/openapi.json").get_json()
 
 
 def operations(spec: dict) -> list[tuple[str, dict]]:
@@ -43,9 +43,9 @@ def test_openapi_document_is_valid_and_lists_every_query(spec: dict) -> None:
     assert spec["servers"] == [{"url": BASE.rstrip("/")}]
 
 
-def test_every_path_answers_as_described(graph_client: FlaskClient, spec: dict) -> None:
+def test_every_path_answers_as_described(client: FlaskClient, spec: dict) -> None:
     for path, operation in operations(spec):
-        response = graph_client.get(path, query_string=example_args(operation))
+        response = client.get(path, query_string=example_args(operation))
         assert response.status_code == 200, (path, response.get_data(as_text=True))
         described = operation["responses"]["200"]["content"]
         assert response.mimetype in described, path
@@ -53,65 +53,63 @@ def test_every_path_answers_as_described(graph_client: FlaskClient, spec: dict) 
         if response.mimetype.endswith("json"):
             jsonschema.validate(response.get_json(), schema)
         for media_type in described:
-            other = graph_client.get(
+            other = client.get(
                 path, query_string=example_args(operation), headers={"Accept": media_type}
             )
             assert other.status_code == 200 and other.mimetype == media_type, (path, media_type)
 
 
 @pytest.mark.parametrize("name", sorted(catalogue()))
-def test_each_query_answers_its_example_in_every_format(
-    graph_client: FlaskClient, name: str
-) -> None:
+def test_each_query_answers_its_example_in_every_format(client: FlaskClient, name: str) -> None:
     query = catalogue()[name]
     args = {p.name: p.example for p in query.parameters if p.example}
-    document = graph_client.get(f"/api/{name}", query_string=args).get_json()
+    document = client.get(f"/api/{name}", query_string=args).get_json()
     assert document["results"], f"{name} found nothing for its example"
-    table = graph_client.get(f"/api/{name}", query_string={**args, "format": "csv"})
+    table = client.get(f"/api/{name}", query_string={**args, "format": "csv"})
     rows = list(csv.reader(io.StringIO(table.get_data(as_text=True))))
     assert rows[0] == document["columns"] and len(rows) == len(document["results"]) + 1
-    linked = graph_client.get(f"/api/{name}", query_string={**args, "format": "jsonld"})
+    linked = client.get(f"/api/{name}", query_string={**args, "format": "jsonld"})
     graph = rdflib.Graph().parse(data=linked.get_data(as_text=True), format="json-ld")
     result_type = rdflib.URIRef(f"{BASE}api/{name}#Result")
     assert len(set(graph.subjects(rdflib.RDF.type, result_type))) == len(document["results"])
 
 
-def test_centres_offering_a_specialty(graph_client: FlaskClient) -> None:
-    body = graph_client.get(
+def test_centres_offering_a_specialty(client: FlaskClient) -> None:
+    body = client.get(
         "/api/centres-by-specialty?specialty=interventional-radiology&lang=en"
     ).get_json()
     towns = sorted(row["townLabel"] for row in body["results"])
     assert towns == ["Draguignan", "Fréjus", "Saint-Raphaël"]
-    by_iri = graph_client.get(
+    by_iri = client.get(
         "/api/centres-by-specialty", query_string={"specialty": f"{BASE}id/specialty/radiology"}
     ).get_json()
     assert by_iri["results"] == []  # the centres name the two sub-specialties, not radiology
 
 
-def test_centres_offering_a_modality(graph_client: FlaskClient) -> None:
-    body = graph_client.get("/api/centres-by-modality?modality=mri").get_json()
+def test_centres_offering_a_modality(client: FlaskClient) -> None:
+    body = client.get("/api/centres-by-modality?modality=mri").get_json()
     assert {row["centre"] for row in body["results"]} == {
         f"{BASE}id/centre/{t}" for t in ("frejus", "saint-raphael", "draguignan")
     }
-    unknown = graph_client.get("/api/centres-by-modality?modality=pet")  # issue 12
+    unknown = client.get("/api/centres-by-modality?modality=pet")  # issue 12
     assert unknown.status_code == 400
     assert "pet" in unknown.get_data(as_text=True) and "mri (" in unknown.get_data(as_text=True)
 
 
-def test_procedures_of_an_aspect_with_guiding_modalities(graph_client: FlaskClient) -> None:
-    body = graph_client.get("/api/procedures-by-aspect?aspect=diagnostic&lang=en").get_json()
+def test_procedures_of_an_aspect_with_guiding_modalities(client: FlaskClient) -> None:
+    body = client.get("/api/procedures-by-aspect?aspect=diagnostic&lang=en").get_json()
     assert {row["procedure"] for row in body["results"]} == {
         f"{BASE}id/procedure/image-guided-sampling"
     }
     assert {row["modalityLabel"] for row in body["results"]} == {
         "radiography", "ultrasound", "computed tomography", "MRI", "angiography"
     }  # fmt: skip
-    therapeutic = graph_client.get("/api/procedures-by-aspect?aspect=therapeutic").get_json()
+    therapeutic = client.get("/api/procedures-by-aspect?aspect=therapeutic").get_json()
     assert therapeutic["results"] and all("modality" not in r for r in therapeutic["results"])
 
 
-def test_resource_with_its_provenance(graph_client: FlaskClient) -> None:
-    body = graph_client.get("/api/provenance?resource=centre/frejus").get_json()
+def test_resource_with_its_provenance(client: FlaskClient) -> None:
+    body = client.get("/api/provenance?resource=centre/frejus").get_json()
     facts = {(row["property"], row["value"]) for row in body["results"]}
     assert ("https://schema.org/location", f"{BASE}id/town/frejus") in facts
     # a quoted fact has its quote; an inference (each centre's specialties, read from what
@@ -127,8 +125,8 @@ def test_resource_with_its_provenance(graph_client: FlaskClient) -> None:
     assert "Fréjus" in quote
 
 
-def test_national_statistic_with_its_source(graph_client: FlaskClient) -> None:
-    body = graph_client.get("/api/national-statistic?lang=en").get_json()
+def test_national_statistic_with_its_source(client: FlaskClient) -> None:
+    body = client.get("/api/national-statistic?lang=en").get_json()
     (row,) = body["results"]
     assert row["value"] == 68500000 and row["approximate"] is True
     assert row["source"] == f"{BASE}id/document/interventional-radiology-page"
@@ -149,15 +147,15 @@ def test_national_statistic_with_its_source(graph_client: FlaskClient) -> None:
         "/api/procedures-by-aspect?aspect=diagnostic%22%40fr",
     ],
 )
-def test_missing_or_ill_typed_parameters_are_400(graph_client: FlaskClient, query: str) -> None:
-    response = graph_client.get(query)
+def test_missing_or_ill_typed_parameters_are_400(client: FlaskClient, query: str) -> None:
+    response = client.get(query)
     assert response.status_code == 400
     assert "Traceback" not in response.get_data(as_text=True)
 
 
-def test_unknown_query_is_404_and_unknown_format_406(graph_client: FlaskClient) -> None:
-    assert graph_client.get("/api/no-such-query").status_code == 404
-    response = graph_client.get("/api/national-statistic", headers={"Accept": "image/png"})
+def test_unknown_query_is_404_and_unknown_format_406(client: FlaskClient) -> None:
+    assert client.get("/api/no-such-query").status_code == 404
+    response = client.get("/api/national-statistic", headers={"Accept": "image/png"})
     assert response.status_code == 406
 
 
@@ -179,8 +177,8 @@ def test_header_must_declare_used_parameters() -> None:
         parse("broken", "SELECT * WHERE { ?s ?p ?o }")
 
 
-def test_catalogue_page_lists_every_query_with_a_form(graph_client: FlaskClient) -> None:
-    html = graph_client.get("/api/", headers={"Accept": "text/html"}).get_data(as_text=True)
+def test_catalogue_page_lists_every_query_with_a_form(client: FlaskClient) -> None:
+    html = client.get("/api/", headers={"Accept": "text/html"}).get_data(as_text=True)
     for name, query in catalogue().items():
         assert f'action="{name}"' in html and query.title in html
     assert 'href="openapi.json"' in html
@@ -222,25 +220,25 @@ def _conforms(parameter: dict, value: str | None, index: SearchIndex) -> bool:
 )
 @given(data=st.data())
 def test_generated_parameters_never_cause_a_server_error(
-    graph_client: FlaskClient, spec: dict, data: st.DataObject
+    client: FlaskClient, spec: dict, data: st.DataObject
 ) -> None:
     path, operation = data.draw(st.sampled_from(operations(spec)))
     args = {}
     for parameter in operation.get("parameters", []):
         if data.draw(st.booleans()) or parameter["required"]:
             args[parameter["name"]] = data.draw(_strategy(parameter))
-    response = graph_client.get(path, query_string=args)
+    response = client.get(path, query_string=args)
     assert response.status_code < 500, response.get_data(as_text=True)
     assert str(response.status_code) in operation["responses"]
     if not path.startswith("/api/"):
         return  # /search and /fragments check more than their schemas can say
-    index = index_of(graph_client.application.extensions["publisher"])
+    index = index_of(client.application.extensions["publisher"])
     parameters = operation.get("parameters", [])
     valid = all(_conforms(p, args.get(p["name"]), index) for p in parameters)
     assert (response.status_code == 200) == valid, (args, response.get_data(as_text=True))
 
 
-def test_missing_optional_links_stay_empty(tmp_path) -> None:
+def test_missing_optional_links_stay_empty(make_app: MakeApp, tmp_path) -> None:
     """A centre with no town and no group: no town or group is made up from other labels."""
     data = tmp_path / "graph"
     for part in ("ontology", "data"):
@@ -252,7 +250,7 @@ def test_missing_optional_links_stay_empty(tmp_path) -> None:
         "    schema:medicalSpecialty <id/specialty/conventional-radiology> .\n",
         encoding="utf-8",
     )
-    client = create_app(Settings(data_paths=(data,), validate=False)).test_client()
+    client = make_app(Settings(data_paths=(data,), validate=False), fresh=True).test_client()
     body = client.get("/api/centres-by-specialty?specialty=conventional-radiology").get_json()
     (lonely,) = [row for row in body["results"] if row["centre"].endswith("/lonely")]
     assert lonely == {"centre": f"{BASE}id/centre/lonely", "centreLabel": "centre isolé"}
@@ -274,18 +272,18 @@ def test_missing_optional_links_stay_empty(tmp_path) -> None:
     ],
 )
 def test_issue_12_id_parameters_accept_labels(
-    graph_client: FlaskClient, query: str, expected: str
+    client: FlaskClient, query: str, expected: str
 ) -> None:
-    response = graph_client.get(f"/api/{query}")
+    response = client.get(f"/api/{query}")
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
     body = response.get_json()
     assert expected in body["parameters"].values() and body["results"]
     slug_query = query.split("=")[0] + "=" + expected
-    assert graph_client.get(f"/api/{slug_query}").get_json()["results"] == body["results"]
+    assert client.get(f"/api/{slug_query}").get_json()["results"] == body["results"]
 
 
-def test_issue_12_every_json_answer_says_utf_8(graph_client: FlaskClient) -> None:
+def test_issue_12_every_json_answer_says_utf_8(client: FlaskClient) -> None:
     for url in (
         "/api/openapi.json",
         "/api/centres-by-modality?modality=mri&format=jsonld",
@@ -293,5 +291,5 @@ def test_issue_12_every_json_answer_says_utf_8(graph_client: FlaskClient) -> Non
         "/fragments?format=jsonld",
         "/sparql?query=ASK%7B%7D&format=json",
     ):
-        content_type = graph_client.get(url).headers["Content-Type"]
+        content_type = client.get(url).headers["Content-Type"]
         assert content_type.endswith("; charset=utf-8"), (url, content_type)

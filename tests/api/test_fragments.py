@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from publisher import Settings
 from publisher.graph.publication import Publication
-from tests.conftest import BASE, running_server
+from tests.conftest import BASE
+from tests.servers import start_publisher
 
 ROOT = Path(__file__).resolve().parents[2]
 COMUNICA = ROOT / "tests" / "clients" / "node_modules" / ".bin" / "comunica-sparql"
@@ -53,8 +54,8 @@ def distinct_triples(app: Flask, pattern: str = "?s ?p ?o") -> list[dict]:
     return store.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {pattern} BIND(1 AS ?one) }}")
 
 
-def test_controls_follow_the_tpf_specification(graph_client: FlaskClient) -> None:
-    dataset, url = trig(graph_client, predicate=str(SKOS.prefLabel))
+def test_controls_follow_the_tpf_specification(client: FlaskClient) -> None:
+    dataset, url = trig(client, predicate=str(SKOS.prefLabel))
     metadata = dataset.graph(rdflib.URIRef(url + "#metadata"))
     page, controls = rdflib.URIRef(url), rdflib.URIRef(f"{BASE}fragments#dataset")
     assert (rdflib.URIRef(url + "#metadata"), rdflib.FOAF.primaryTopic, page) in metadata
@@ -76,27 +77,27 @@ def test_controls_follow_the_tpf_specification(graph_client: FlaskClient) -> Non
     assert metadata.value(page, HYDRA.first) is not None
 
 
-def test_counts_are_exact_for_a_pattern(graph_client: FlaskClient, graph_app: Flask) -> None:
-    dataset, url = trig(graph_client, predicate=str(SKOS.prefLabel))
+def test_counts_are_exact_for_a_pattern(client: FlaskClient, app: Flask) -> None:
+    dataset, url = trig(client, predicate=str(SKOS.prefLabel))
     metadata = dataset.graph(rdflib.URIRef(url + "#metadata"))
-    expected = len(distinct_triples(graph_app, f"?s <{SKOS.prefLabel}> ?o"))
+    expected = len(distinct_triples(app, f"?s <{SKOS.prefLabel}> ?o"))
     assert metadata.value(rdflib.URIRef(url), VOID.triples).toPython() == expected
     assert metadata.value(rdflib.URIRef(url), HYDRA.totalItems).toPython() == expected
     assert len(data_triples(dataset)) == expected
     assert all(p == SKOS.prefLabel for _, p, _ in data_triples(dataset))
 
 
-def test_pages_cover_every_triple_once(graph_client: FlaskClient, graph_app: Flask) -> None:
-    dataset, url = trig(graph_client)
+def test_pages_cover_every_triple_once(client: FlaskClient, app: Flask) -> None:
+    dataset, url = trig(client)
     metadata = dataset.graph(rdflib.URIRef(url + "#metadata"))
     estimate = metadata.value(rdflib.URIRef(url), HYDRA.totalItems).toPython()
-    expected = distinct_triples(graph_app)
+    expected = distinct_triples(app)
     assert estimate >= len(expected)  # the store's quad count: an upper estimate
     seen: list[tuple] = []
     pages = 0
     while url is not None:
         pages += 1
-        response = graph_client.get(url[len(BASE) - 1 :], headers={"Accept": "application/trig"})
+        response = client.get(url[len(BASE) - 1 :], headers={"Accept": "application/trig"})
         page = rdflib.Dataset()
         page.parse(data=response.get_data(as_text=True), format="trig")
         triples = list(page.default_graph)
@@ -134,17 +135,17 @@ def test_pages_cover_every_triple_once(graph_client: FlaskClient, graph_app: Fla
     ],
 )
 def test_literals_in_the_explicit_representation(
-    graph_client: FlaskClient, params: dict[str, str], expected: set[tuple[str, str]]
+    client: FlaskClient, params: dict[str, str], expected: set[tuple[str, str]]
 ) -> None:
-    dataset, _ = trig(graph_client, **params)
+    dataset, _ = trig(client, **params)
     found = {(str(s), str(p)) for s, p, _ in data_triples(dataset)}
     assert expected <= found
     if params.get("predicate"):
         assert found == expected
 
 
-def test_no_match_is_an_empty_fragment_with_controls(graph_client: FlaskClient) -> None:
-    dataset, url = trig(graph_client, subject=f"{BASE}id/nothing/here")
+def test_no_match_is_an_empty_fragment_with_controls(client: FlaskClient) -> None:
+    dataset, url = trig(client, subject=f"{BASE}id/nothing/here")
     assert not data_triples(dataset)
     metadata = dataset.graph(rdflib.URIRef(url + "#metadata"))
     assert metadata.value(rdflib.URIRef(url), VOID.triples).toPython() == 0
@@ -160,9 +161,9 @@ def test_no_match_is_an_empty_fragment_with_controls(graph_client: FlaskClient) 
     ],
 )
 def test_every_format_parses_with_data_and_controls(
-    graph_client: FlaskClient, accept: str, rdflib_format: str, quads: bool
+    client: FlaskClient, accept: str, rdflib_format: str, quads: bool
 ) -> None:
-    response, url = fragment(graph_client, accept=accept, subject=f"{BASE}id/modality/ct")
+    response, url = fragment(client, accept=accept, subject=f"{BASE}id/modality/ct")
     assert response.mimetype == accept
     assert "Accept" in response.headers["Vary"]
     graph = rdflib.Dataset() if quads else rdflib.Graph()
@@ -179,13 +180,13 @@ def test_every_format_parses_with_data_and_controls(
         assert (rdflib.URIRef(url), VOID.triples, None) in graph
 
 
-def test_html_view_has_a_form_and_escapes(graph_client: FlaskClient) -> None:
+def test_html_view_has_a_form_and_escapes(client: FlaskClient) -> None:
     response, _ = fragment(
-        graph_client, accept="text/html", object='"<b>x</b>"', subject=f"{BASE}id/modality/ct"
+        client, accept="text/html", object='"<b>x</b>"', subject=f"{BASE}id/modality/ct"
     )
     html = response.get_data(as_text=True)
     assert '<input name="subject"' in html and "<b>x</b>" not in html
-    response, _ = fragment(graph_client, accept="text/html", subject=f"{BASE}id/modality/ct")
+    response, _ = fragment(client, accept="text/html", subject=f"{BASE}id/modality/ct")
     assert "scanner" in response.get_data(as_text=True)
 
 
@@ -203,16 +204,16 @@ def test_html_view_has_a_form_and_escapes(graph_client: FlaskClient) -> None:
         "page=two",
     ],
 )
-def test_bad_patterns_are_400(graph_client: FlaskClient, query: str) -> None:
-    response = graph_client.get(f"/fragments?{query}", headers={"Accept": "text/turtle"})
+def test_bad_patterns_are_400(client: FlaskClient, query: str) -> None:
+    response = client.get(f"/fragments?{query}", headers={"Accept": "text/turtle"})
     assert response.status_code == 400
     assert "Traceback" not in response.get_data(as_text=True)
 
 
-def test_literal_predicate_or_empty_literal_matches_nothing(graph_client: FlaskClient) -> None:
-    dataset, _ = trig(graph_client, predicate='"x"')
+def test_literal_predicate_or_empty_literal_matches_nothing(client: FlaskClient) -> None:
+    dataset, _ = trig(client, predicate='"x"')
     assert not data_triples(dataset)
-    dataset, _ = trig(graph_client, object='""')
+    dataset, _ = trig(client, object='""')
     assert not data_triples(dataset)
 
 
@@ -257,9 +258,9 @@ SELECT ?s ?p WHERE {{
 
 
 @pytest.fixture(scope="module")
-def live_server() -> Iterator[str]:
+def fragments_server() -> Iterator[str]:
     """``python -m publisher serve`` (one worker) on a free loopback port, stopped afterwards."""
-    with running_server(workers=1) as base:
+    with start_publisher(workers=1) as base:
         yield base
 
 
@@ -269,12 +270,12 @@ def _rows(bindings: list[dict]) -> set[frozenset]:
 
 @pytest.mark.network
 @pytest.mark.parametrize("name", sorted(COMUNICA_QUERIES))
-def test_comunica_answers_like_the_store(live_server: str, name: str) -> None:
-    query = COMUNICA_QUERIES[name].format(base=live_server)
+def test_comunica_answers_like_the_store(fragments_server: str, name: str) -> None:
+    query = COMUNICA_QUERIES[name].format(base=fragments_server)
     result = subprocess.run(
         [
             str(COMUNICA),
-            f"{live_server}fragments",
+            f"{fragments_server}fragments",
             "-q",
             query,
             "-t",
@@ -287,14 +288,15 @@ def test_comunica_answers_like_the_store(live_server: str, name: str) -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     answered = _rows(json.loads(result.stdout)["results"]["bindings"])
-    settings = Settings(base_url=live_server, validate=False)  # the server validated it
+    settings = Settings(base_url=fragments_server, validate=False)  # the server validated it
     store = Publication.open(settings).store
     expected = {frozenset((k, str(v)) for k, v in row.items()) for row in store.select(query)}
     assert answered == expected
     if name.startswith("count"):  # the same count as the live server's own /sparql
         (row,) = expected
         asked = urllib.request.Request(
-            f"{live_server}sparql?{urlencode({'query': query})}", headers={"Accept": "text/csv"}
+            f"{fragments_server}sparql?{urlencode({'query': query})}",
+            headers={"Accept": "text/csv"},
         )
         with urllib.request.urlopen(asked, timeout=60) as response:  # noqa: S310 (loopback)
             assert response.read().decode().split() == ["n", dict(row)["n"]]
@@ -328,19 +330,19 @@ TERMS = st.one_of(
 )
 @given(subject=TERMS, predicate=TERMS, obj=TERMS, page=st.text(max_size=5))
 def test_generated_patterns_never_cause_a_server_error(
-    graph_client: FlaskClient, subject: str, predicate: str, obj: str, page: str
+    client: FlaskClient, subject: str, predicate: str, obj: str, page: str
 ) -> None:
     params = {"subject": subject, "predicate": predicate, "object": obj, "page": page}
     for accept in ("application/trig", "text/html"):
-        response = graph_client.get("/fragments", query_string=params, headers={"Accept": accept})
+        response = client.get("/fragments", query_string=params, headers={"Accept": accept})
         assert response.status_code in {200, 400}, response.get_data(as_text=True)
 
 
-def test_issue_12_a_page_names_itself_with_the_url_as_requested(graph_client: FlaskClient) -> None:
+def test_issue_12_a_page_names_itself_with_the_url_as_requested(client: FlaskClient) -> None:
     """Lower-case escapes and the parameters' order are kept: clients compare the URL
     they fetched with the page's metadata character for character."""
     query = "predicate=http%3a%2f%2fwww.w3.org%2f2004%2f02%2fskos%2fcore%23prefLabel&page=1"
-    response = graph_client.get(f"/fragments?{query}", headers={"Accept": "application/n-quads"})
+    response = client.get(f"/fragments?{query}", headers={"Accept": "application/n-quads"})
     assert response.status_code == 200
     assert response.mimetype == "application/n-quads"
     dataset = rdflib.Dataset()

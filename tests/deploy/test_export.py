@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
-from publisher import Settings, create_app
+from publisher import Settings
 from publisher.cli import cli
 from publisher.deploy.export import export_site, resources
 from publisher.deploy.nginx import site_config
 from publisher.rdf.formats import RDF, RESOURCE
 from tests import servers
-from tests.conftest import MINI, RICH
+from tests.conftest import MINI, RICH, MakeApp
 
 pytestmark = pytest.mark.network
 
@@ -46,11 +46,11 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(make_app: MakeApp, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The export of one app, served by nginx; compared with that same app's answers
     (another app would mint other blank node labels)."""
     folder = tmp_path_factory.mktemp("export")
-    app = create_app(Settings(data_paths=PATHS))
+    app = make_app(Settings(data_paths=PATHS))
     written = export_site(app, folder)
     listen = f"127.0.0.1:{servers.free_port()}"
     (folder / "nginx.conf").write_text(site_config(folder, listen))

@@ -7,17 +7,16 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.error import HTTPError
 
 import pytest
 import rdflib
 
 from publisher.rdf.labels import capitalized
-from tests.conftest import ROOT, LiveServer
+from tests.conftest import MINI, ROOT
+from tests.servers import Publisher, children, start_publisher
 
 ARTIFACTS = ROOT / "test-artifacts"
 CENTRE = "centre/frejus"
@@ -53,25 +52,9 @@ def labels(base: str, path: str) -> dict[str, str]:
     return found
 
 
-def children(pid: int) -> list[int]:
-    """Process ids whose parent is ``pid`` (from /proc, no tools needed)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
 @pytest.mark.network
-def test_gunicorn_with_two_workers_serves_pages_over_the_network(live_server: LiveServer) -> None:
-    # The gunicorn master forks two workers (the second may come a moment after the first).
-    deadline = time.monotonic() + 20
-    while len(children(live_server.pid)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.2)
+def test_gunicorn_with_two_workers_serves_pages_over_the_network(live_server: Publisher) -> None:
+    # The gunicorn master forked two workers (start_publisher waited for them), no more.
     assert len(children(live_server.pid)) == 2
     status, headers, _ = fetch(f"{live_server}id/{CENTRE}", accept="text/turtle")
     assert status == 303 and headers["Location"].endswith(f"/doc/{CENTRE}.ttl")
@@ -182,9 +165,7 @@ def test_home_and_centre_pages_in_chromium_in_french_and_english(live_server: st
 @pytest.mark.network
 def test_serve_given_files_under_another_base_url_prints_iris_that_dereference() -> None:
     """``publisher serve PATH --base-url``: every IRI in the output dereferences there."""
-    from tests.conftest import MINI, running_server
-
-    with running_server(str(MINI), "--base-url", "http://localhost:{port}/", workers=1) as base:
+    with start_publisher(str(MINI), "--base-url", "http://localhost:{port}/", workers=1) as base:
         port = base.rsplit(":", 1)[1].strip("/")
         public = f"http://localhost:{port}/"
         status, _, body = fetch(f"{base}doc/centre/alpha.nt")

@@ -3,6 +3,7 @@ table across processes and threads, and its answers in the app."""
 
 from __future__ import annotations
 
+import functools
 import math
 import multiprocessing
 import os
@@ -13,10 +14,11 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
-from publisher import Settings, create_app
+from publisher import Settings
 from publisher.fairness.admission import Fairness
 from publisher.fairness.policy import Bucket, Limits, SlotView
 from publisher.fairness.table import SharedTable
+from tests.servers import wait_until
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -255,13 +257,10 @@ MakeApp = Callable[..., Flask]
 
 
 @pytest.fixture()
-def make_app() -> MakeApp:
-    """Apps over the shipped graph (not validated again: other tests do), with settings."""
-
-    def make(**changes: object) -> Flask:
-        return create_app(Settings(validate=False).with_changes(**changes))
-
-    return make
+def make_app(make_app: MakeApp) -> MakeApp:
+    """conftest's factory, narrowed: a fresh app per call (its own client budgets) over
+    the shipped graph, not validated again (other tests do)."""
+    return functools.partial(make_app, validate=False, fresh=True)
 
 
 def test_a_flood_of_cheap_requests_is_stopped_per_client(make_app: MakeApp) -> None:
@@ -332,12 +331,12 @@ def test_full_slots_answer_503_at_once_without_queueing(make_app: MakeApp) -> No
     )
     runner.start()
     try:
-        deadline = fairness.now() + 10  # wait for the heavy query to hold the slot
-        while fairness.now() < deadline:
+
+        def holding() -> bool:
             with fairness.table.locked() as view:
-                if view.holders():
-                    break
-            threading.Event().wait(0.01)
+                return bool(view.holders())
+
+        wait_until(holding, 10, "the heavy query holding the slot")
         other = {"REMOTE_ADDR": "192.0.2.10"}
         started = fairness.now()
         busy = app.test_client().post("/sparql", data={"query": "ASK {}"}, environ_base=other)

@@ -12,7 +12,7 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 
-from tests.conftest import running_server
+from tests.servers import start_publisher
 
 TIMEOUT = 1.5
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -44,7 +44,7 @@ def test_issue_10_heavy_queries_do_not_starve_other_clients() -> None:
         "PUBLISHER_CLIENT_QUERIES": "1",
         "PUBLISHER_CLIENT_ADDRESS_HEADER": "X-Forwarded-For",
     }
-    with running_server(workers=8, environ=environ) as base:
+    with start_publisher(workers=8, environ=environ) as base:
         sparql = base + "sparql"
         flooders = [f"10.0.0.{n}" for n in range(1, 5)]
         seen: dict[str, Counter[tuple[int, bool]]] = {c: Counter() for c in flooders}

@@ -17,10 +17,10 @@ from fhirclient.models.fhirelementfactory import FHIRElementFactory
 from flask import Flask
 from flask.testing import FlaskClient
 
-from publisher import Settings, create_app
+from publisher import Settings
 from publisher.fhir.mapping import TYPES
 from publisher.fhir.search import PARAMETERS
-from tests.conftest import BASE, DATA
+from tests.conftest import BASE, DATA, MakeApp
 
 DIRECTORY = DATA / "fhir"
 
@@ -223,9 +223,9 @@ def test_no_provenance_without_a_recorded_time_and_an_agent(
 
 
 @pytest.fixture(scope="module")
-def fixture() -> FlaskClient:
+def fixture(make_app: MakeApp) -> FlaskClient:
     """``tests/data/fhir/directory.ttl`` alone (not validated: it has no shapes)."""
-    return create_app(Settings(data_paths=(DIRECTORY,), validate=False)).test_client()
+    return make_app(Settings(data_paths=(DIRECTORY,), validate=False)).test_client()
 
 
 def test_the_fixture_maps_as_described(fixture: FlaskClient) -> None:

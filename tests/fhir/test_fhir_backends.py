@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from publisher import Settings, create_app
+from publisher import Settings
 from publisher.graph.publication import prepare
-from tests.conftest import BASE, remote_store
+from tests.conftest import BASE, MakeApp, remote_store
 
 pytestmark = pytest.mark.remote
 
@@ -29,20 +29,15 @@ SEARCHES = (
 )
 
 
-@pytest.fixture(scope="module")
-def embedded() -> Flask:
-    return create_app(Settings())
-
-
 @pytest.mark.parametrize("name", ["oxigraph", "virtuoso"])
 def test_every_fhir_answer_is_the_same_on_a_remote_store(
-    request: pytest.FixtureRequest, name: str, embedded: Flask
+    request: pytest.FixtureRequest, name: str, app: Flask, make_app: MakeApp
 ) -> None:
     server = request.getfixturevalue(f"{name}_server")
     dataset, _ = prepare(Settings())
     remote_store(server, BASE).load(dataset)
-    remote = create_app(Settings(store=server.query_url)).test_client()
-    local = embedded.test_client()
+    remote = make_app(store=server.query_url, fresh=True).test_client()
+    local = app.test_client()
     reads = [
         f"/fhir/{entry['resource']['resourceType']}/{entry['resource']['id']}"
         for kind in ("Organization", "Location", "HealthcareService")

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
-from publisher import Settings, create_app
 from publisher.deploy.export import export_site
 from publisher.deploy.nginx import site_config
 from tests import servers
@@ -28,9 +28,8 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("fhir-export")
-    app = create_app(Settings())
     export_site(app, folder)
     client = app.test_client()
     reads = [

@@ -16,7 +16,8 @@ from fhirclient.models.organization import Organization
 from fhirpy import SyncFHIRClient
 from fhirpy.base.exceptions import OperationOutcome, ResourceNotFound
 
-from tests.conftest import DATA, LiveServer, running_server
+from tests.conftest import DATA
+from tests.servers import Publisher, start_publisher
 
 pytestmark = pytest.mark.network
 
@@ -24,13 +25,13 @@ SNOMED_IR = "http://snomed.info/sct|408455009"
 
 
 @pytest.fixture(scope="module")
-def directory_server() -> Iterator[LiveServer]:
+def directory_server() -> Iterator[Publisher]:
     """``publisher serve`` (gunicorn, 2 workers) over the FHIR tests' directory."""
-    with running_server(str(DATA / "fhir"), "--no-validate") as base:
+    with start_publisher(str(DATA / "fhir"), "--no-validate") as base:
         yield base
 
 
-def test_fhirclient_reads_and_searches(directory_server: LiveServer) -> None:
+def test_fhirclient_reads_and_searches(directory_server: Publisher) -> None:
     settings = {"app_id": "publisher-tests", "api_base": directory_server + "fhir"}
     smart = client.FHIRClient(settings=settings)
     centre = Organization.read("centre-one", smart.server)
@@ -49,7 +50,7 @@ def test_fhirclient_reads_and_searches(directory_server: LiveServer) -> None:
     assert all(s.specialty[0].coding[0].code == "408455009" for s in services)
 
 
-def test_fhirpy_pages_through_a_search_and_sees_refusals(directory_server: LiveServer) -> None:
+def test_fhirpy_pages_through_a_search_and_sees_refusals(directory_server: Publisher) -> None:
     fhir = SyncFHIRClient(directory_server + "fhir")
     paged = fhir.resources("HealthcareService").search(organization="centre-one").limit(1)
     names = sorted(service["name"] for service in paged.fetch_all())  # two pages of one
@@ -63,7 +64,7 @@ def test_fhirpy_pages_through_a_search_and_sees_refusals(directory_server: LiveS
         fhir.resources("Organization").search(telecom="x").fetch()
 
 
-def test_the_shipped_graph_is_read_by_a_client(live_server: LiveServer) -> None:
+def test_the_shipped_graph_is_read_by_a_client(live_server: Publisher) -> None:
     fhir = SyncFHIRClient(live_server + "fhir")
     organizations = fhir.resources("Organization").limit(2).fetch_all()
     assert len(organizations) >= 5

@@ -22,8 +22,8 @@ import rdflib
 from flask.testing import FlaskClient
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from tests.graph.test_schemaorg import embedded, entity_paths, expand
 from tests.graph_support import BASE_URL
+from tests.render.test_schemaorg import embedded, entity_paths, expand
 
 SDO = "http://schema.org/"
 SCHEMA = rdflib.Namespace("https://schema.org/")

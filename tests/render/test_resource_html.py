@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from publisher.render.html import resource_page
-from tests.conftest import BASE
+from tests.conftest import BASE, MakeApp
 
 CENTRE = "centre/frejus"
 PAGE = "interventional-radiology-page"
@@ -86,11 +86,11 @@ def test_fact_page_reads_as_a_statement_and_shows_its_quote(client: FlaskClient)
     assert "<span>« Nos centres d’imagerie" in html  # the selector's exact quote, not a node id
 
 
-def test_a_hub_lists_its_first_links_and_points_to_the_rest(settings, tmp_path) -> None:
+def test_a_hub_lists_its_first_links_and_points_to_the_rest(
+    make_app: MakeApp, settings, tmp_path
+) -> None:
     """1,200 things citing one page: the document keeps 1,000 (the same in every
     format), the HTML shows 100 per predicate and links a fragment for the rest."""
-    from publisher import create_app
-
     lines = [
         f"<id/note/n{i:04d}> <https://schema.org/citation> <id/document/{PAGE}> ;"
         f' <http://www.w3.org/2000/01/rdf-schema#label> "note {i:04d}"@fr .'
@@ -98,7 +98,7 @@ def test_a_hub_lists_its_first_links_and_points_to_the_rest(settings, tmp_path) 
     ]
     hub = tmp_path / "hub.ttl"
     hub.write_text("\n".join(lines), encoding="utf-8")
-    app = create_app(settings.with_changes(data_paths=(*settings.data_paths, hub), validate=False))
+    app = make_app(settings, data_paths=(*settings.data_paths, hub), validate=False, fresh=True)
     client = app.test_client()
     page = f"/doc/document/{PAGE}"
     nt = client.get(f"{page}.nt").get_data(as_text=True)

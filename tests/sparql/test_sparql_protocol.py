@@ -13,8 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib.query import Result
 
-from publisher import Settings, create_app
+from publisher import Settings
 from publisher.sparql.examples import EXAMPLES
+from tests.conftest import MakeApp
 
 SCHEMA = "https://schema.org/"
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -22,18 +23,8 @@ VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 
 
 @pytest.fixture(scope="module")
-def sparql_app(sparql_settings: Settings) -> Flask:
-    return create_app(sparql_settings)
-
-
-@pytest.fixture()
-def web(sparql_app: Flask) -> FlaskClient:
-    return sparql_app.test_client()
-
-
-@pytest.fixture(scope="module")
-def base(sparql_settings: Settings) -> str:
-    return sparql_settings.base_url
+def base(settings: Settings) -> str:
+    return settings.base_url
 
 
 def ir_centres(base: str) -> str:
@@ -58,12 +49,12 @@ def frejus_row(result: Result, base: str) -> bool:
 # ---------------------------------------------------------------- the three ways in
 
 
-def test_get_form_post_and_direct_post_answer_alike(web: FlaskClient, base: str) -> None:
+def test_get_form_post_and_direct_post_answer_alike(client: FlaskClient, base: str) -> None:
     query = ir_centres(base)
     answers = [
-        web.get("/sparql", query_string={"query": query}),
-        web.post("/sparql", data={"query": query}),
-        web.post("/sparql", data=query.encode(), content_type="application/sparql-query"),
+        client.get("/sparql", query_string={"query": query}),
+        client.post("/sparql", data={"query": query}),
+        client.post("/sparql", data=query.encode(), content_type="application/sparql-query"),
     ]
     for answer in answers:
         assert answer.status_code == 200, answer.data
@@ -82,9 +73,9 @@ def test_get_form_post_and_direct_post_answer_alike(web: FlaskClient, base: str)
     ],
 )
 def test_select_in_every_results_format(
-    web: FlaskClient, base: str, token: str, media_type: str
+    client: FlaskClient, base: str, token: str, media_type: str
 ) -> None:
-    answer = web.get(
+    answer = client.get(
         "/sparql", query_string={"query": ir_centres(base)}, headers={"Accept": media_type}
     )
     assert answer.status_code == 200 and answer.mimetype == media_type
@@ -98,9 +89,9 @@ def test_select_in_every_results_format(
 
 
 @pytest.mark.parametrize("token", ["json", "xml", "csv", "tsv"])
-def test_ask_in_every_results_format(web: FlaskClient, base: str, token: str) -> None:
+def test_ask_in_every_results_format(client: FlaskClient, base: str, token: str) -> None:
     yes = f"ASK {{ <{base}id/statistic/annual-radiology-acts> <{SCHEMA}value> 68500000 }}"
-    answer = web.get("/sparql", query_string={"query": yes, "format": token})
+    answer = client.get("/sparql", query_string={"query": yes, "format": token})
     assert answer.status_code == 200, answer.data
     if token in {"json", "xml"}:
         assert Result.parse(io.BytesIO(answer.data), format=token).askAnswer is True
@@ -120,11 +111,11 @@ def test_ask_in_every_results_format(web: FlaskClient, base: str, token: str) ->
     ],
 )
 def test_construct_and_describe_in_every_rdf_format(
-    web: FlaskClient, base: str, token: str, rdflib_format: str
+    client: FlaskClient, base: str, token: str, rdflib_format: str
 ) -> None:
     frejus = rdflib.URIRef(f"{base}id/centre/frejus")
     for query in (construct_frejus(base), f"DESCRIBE <{frejus}>"):
-        answer = web.get("/sparql", query_string={"query": query, "format": token})
+        answer = client.get("/sparql", query_string={"query": query, "format": token})
         assert answer.status_code == 200, answer.data
         graph = rdflib.Dataset()
         graph.parse(data=answer.data, format=rdflib_format)
@@ -135,28 +126,28 @@ def test_construct_and_describe_in_every_rdf_format(
         assert "Var Imagerie Médicale – Fréjus" in names
 
 
-def test_dataset_parameters_and_clauses(web: FlaskClient, base: str) -> None:
+def test_dataset_parameters_and_clauses(client: FlaskClient, base: str) -> None:
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
     def number(answer) -> int:  # type: ignore[no-untyped-def]
         assert answer.status_code == 200, answer.data
         return int(next(iter(Result.parse(io.BytesIO(answer.data), format="json"))).n)  # type: ignore[arg-type]
 
-    everything = number(web.get("/sparql", query_string={"query": count}))
+    everything = number(client.get("/sparql", query_string={"query": count}))
     ontology = number(
-        web.get(
+        client.get(
             "/sparql", query_string={"query": count, "default-graph-uri": f"{base}graph/ontology"}
         )
     )
     data = number(
-        web.get(
+        client.get(
             "/sparql",
             query_string={"query": count.replace("WHERE", f"FROM <{base}graph/data> WHERE")},
         )
     )
     assert 0 < ontology < everything and 0 < data < everything
     graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-    answer = web.post(
+    answer = client.post(
         f"/sparql?named-graph-uri={base}graph/data",
         data=graphs,
         content_type="application/sparql-query",
@@ -164,7 +155,7 @@ def test_dataset_parameters_and_clauses(web: FlaskClient, base: str) -> None:
     found = {str(r.g) for r in Result.parse(io.BytesIO(answer.data), format="json")}  # type: ignore[union-attr]
     assert found == {f"{base}graph/data"}
     # the protocol's default-graph-uri wins over the query's own FROM
-    overridden = web.get(
+    overridden = client.get(
         "/sparql",
         query_string={
             "query": count.replace("WHERE", f"FROM <{base}graph/data> WHERE"),
@@ -188,16 +179,16 @@ def test_dataset_parameters_and_clauses(web: FlaskClient, base: str) -> None:
         ("text/html;q=0.1, text/tab-separated-values", "text/tab-separated-values"),
     ],
 )
-def test_accept_q_values(web: FlaskClient, base: str, accept: str, expected: str) -> None:
-    answer = web.get(
+def test_accept_q_values(client: FlaskClient, base: str, accept: str, expected: str) -> None:
+    answer = client.get(
         "/sparql", query_string={"query": ir_centres(base)}, headers={"Accept": accept}
     )
     assert answer.status_code == 200 and answer.mimetype == expected
 
 
-def test_format_parameter_wins_over_accept(web: FlaskClient, base: str) -> None:
+def test_format_parameter_wins_over_accept(client: FlaskClient, base: str) -> None:
     for value in ("tsv", "text/tab-separated-values"):
-        answer = web.get(
+        answer = client.get(
             "/sparql",
             query_string={"query": ir_centres(base), "format": value},
             headers={"Accept": "application/sparql-results+json"},
@@ -216,18 +207,18 @@ def test_format_parameter_wins_over_accept(web: FlaskClient, base: str) -> None:
     ],
 )
 def test_issue_12_n3_is_answered_with_turtle(
-    web: FlaskClient, base: str, accept: str, token: str | None
+    client: FlaskClient, base: str, accept: str, token: str | None
 ) -> None:
     params = {"query": construct_frejus(base), **({"format": token} if token else {})}
-    answer = web.get("/sparql", query_string=params, headers={"Accept": accept})
+    answer = client.get("/sparql", query_string=params, headers={"Accept": accept})
     assert answer.status_code == 200 and answer.mimetype == "text/turtle"
     graph = rdflib.Graph().parse(data=answer.get_data(as_text=True), format="n3")
     assert (rdflib.URIRef(f"{base}id/centre/frejus"), None, None) in graph
 
 
-def test_format_may_be_a_list_of_media_types(web: FlaskClient, base: str) -> None:
+def test_format_may_be_a_list_of_media_types(client: FlaskClient, base: str) -> None:
     """SPARQLWrapper repeats its Accept header as a ``format`` value for JSON-LD."""
-    answer = web.get(
+    answer = client.get(
         "/sparql",
         query_string=[
             ("query", construct_frejus(base)),
@@ -238,8 +229,8 @@ def test_format_may_be_a_list_of_media_types(web: FlaskClient, base: str) -> Non
     assert answer.status_code == 200 and answer.mimetype == "application/ld+json"
 
 
-def test_graph_queries_default_to_turtle(web: FlaskClient, base: str) -> None:
-    answer = web.get(
+def test_graph_queries_default_to_turtle(client: FlaskClient, base: str) -> None:
+    answer = client.get(
         "/sparql", query_string={"query": construct_frejus(base)}, headers={"Accept": "*/*"}
     )
     assert answer.mimetype == "text/turtle"
@@ -255,10 +246,10 @@ def test_graph_queries_default_to_turtle(web: FlaskClient, base: str) -> None:
     ],
 )
 def test_nothing_fits_is_406(
-    web: FlaskClient, query: str, accept: str | None, token: str | None
+    client: FlaskClient, query: str, accept: str | None, token: str | None
 ) -> None:
     params = {"query": query, **({"format": token} if token else {})}
-    answer = web.get("/sparql", query_string=params, headers={"Accept": accept or ""})
+    answer = client.get("/sparql", query_string=params, headers={"Accept": accept or ""})
     assert answer.status_code == 406
     assert "available" in answer.get_data(as_text=True)
 
@@ -266,28 +257,30 @@ def test_nothing_fits_is_406(
 # ---------------------------------------------------------------- errors
 
 
-def test_protocol_error_cases(web: FlaskClient) -> None:
+def test_protocol_error_cases(client: FlaskClient) -> None:
     cases = [
-        web.put("/sparql", data="ASK {}", content_type="application/sparql-query"),
-        web.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D"),
-        web.post("/sparql", data="ASK {}", content_type="text/plain"),
-        web.post("/sparql", data="ASK {}", headers={"Content-Type": ""}),
-        web.post(
+        client.put("/sparql", data="ASK {}", content_type="application/sparql-query"),
+        client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D"),
+        client.post("/sparql", data="ASK {}", content_type="text/plain"),
+        client.post("/sparql", data="ASK {}", headers={"Content-Type": ""}),
+        client.post(
             "/sparql",
             data="ASK {}".encode("utf-16"),
             content_type="application/sparql-query; charset=UTF-16",
         ),
-        web.post("/sparql", data=b"ASK { ?s ?p '\xe9' }", content_type="application/sparql-query"),
-        web.get("/sparql", query_string={"query": "SELEC * WHERE { ?s ?p ?o }"}),
-        web.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p }"}),
-        web.get("/sparql", query_string={"query": ""}),
-        web.post(
+        client.post(
+            "/sparql", data=b"ASK { ?s ?p '\xe9' }", content_type="application/sparql-query"
+        ),
+        client.get("/sparql", query_string={"query": "SELEC * WHERE { ?s ?p ?o }"}),
+        client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p }"}),
+        client.get("/sparql", query_string={"query": ""}),
+        client.post(
             "/sparql",
             data="INSERT DATA { <http://a> <http://b> <http://c> }",
             content_type="application/sparql-query",
         ),
-        web.post("/sparql", data={"update": "DROP ALL"}),
-        web.post("/sparql", data={"format": "json"}),
+        client.post("/sparql", data={"update": "DROP ALL"}),
+        client.post("/sparql", data={"format": "json"}),
     ]
     statuses = [answer.status_code for answer in cases]
     assert statuses[0] == 405 and "POST" in cases[0].headers["Allow"]
@@ -300,39 +293,36 @@ def test_protocol_error_cases(web: FlaskClient) -> None:
     assert "Update" in cases[9].get_data(as_text=True)
 
 
-def test_too_long_query_is_413(web: FlaskClient, sparql_settings: Settings) -> None:
-    long = "ASK {}" + " " * sparql_settings.max_query_length
-    assert (
-        web.post("/sparql", data=long, content_type="application/sparql-query").status_code == 413
-    )
-    assert web.post("/sparql", data={"query": long}).status_code == 413
+def test_too_long_query_is_413(client: FlaskClient, settings: Settings) -> None:
+    long = "ASK {}" + " " * settings.max_query_length
+    direct = client.post("/sparql", data=long, content_type="application/sparql-query")
+    assert direct.status_code == 413
+    assert client.post("/sparql", data={"query": long}).status_code == 413
 
 
-def test_cut_results_say_so(sparql_settings: Settings) -> None:
-    web = create_app(sparql_settings.with_changes(max_result_rows=2)).test_client()
+def test_cut_results_say_so(make_app: MakeApp) -> None:
+    client = make_app(max_result_rows=2).test_client()
     query = "SELECT ?s WHERE { ?s ?p ?o }"
     for token in ("json", "xml", "csv", "tsv"):
-        answer = web.get("/sparql", query_string={"query": query, "format": token})
+        answer = client.get("/sparql", query_string={"query": query, "format": token})
         assert answer.status_code == 200
         assert answer.headers["SPARQL-Results-Cut"] == "2"
         assert len(list(Result.parse(io.BytesIO(answer.data), format=token))) == 2
-    graph = web.get(
+    graph = client.get(
         "/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "nt"}
     )
     assert (
         graph.headers["SPARQL-Results-Cut"] == "2"
         and len(rdflib.Graph().parse(data=graph.data, format="nt")) == 2
     )
-    whole = web.get("/sparql", query_string={"query": query + " LIMIT 2"})
+    whole = client.get("/sparql", query_string={"query": query + " LIMIT 2"})
     assert "SPARQL-Results-Cut" not in whole.headers
 
 
-def test_cors_on_answers_and_preflight(web: FlaskClient) -> None:
-    assert (
-        web.get("/sparql", query_string={"query": "ASK {}"}).headers["Access-Control-Allow-Origin"]
-        == "*"
-    )
-    preflight = web.options("/sparql", headers={"Access-Control-Request-Method": "POST"})
+def test_cors_on_answers_and_preflight(client: FlaskClient) -> None:
+    answer = client.get("/sparql", query_string={"query": "ASK {}"})
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options("/sparql", headers={"Access-Control-Request-Method": "POST"})
     assert preflight.status_code == 204
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
     assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
@@ -353,9 +343,9 @@ def test_cors_on_answers_and_preflight(web: FlaskClient) -> None:
     ],
 )
 def test_service_description_parses_as_rdf(
-    web: FlaskClient, base: str, media_type: str, rdflib_format: str
+    client: FlaskClient, base: str, media_type: str, rdflib_format: str
 ) -> None:
-    answer = web.get("/sparql", headers={"Accept": media_type})
+    answer = client.get("/sparql", headers={"Accept": media_type})
     assert answer.status_code == 200 and answer.mimetype == media_type
     graph = rdflib.Dataset()
     graph.parse(data=answer.data, format=rdflib_format)
@@ -390,8 +380,8 @@ class _Resources(HTMLParser):
             self.links.append(named["href"] or "")
 
 
-def test_query_page_works_offline_with_examples(web: FlaskClient) -> None:
-    answer = web.get("/sparql", headers={"Accept": "text/html"})
+def test_query_page_works_offline_with_examples(client: FlaskClient) -> None:
+    answer = client.get("/sparql", headers={"Accept": "text/html"})
     assert answer.status_code == 200 and answer.mimetype == "text/html"
     html = answer.get_data(as_text=True)
     assert "<textarea" in html
@@ -401,13 +391,13 @@ def test_query_page_works_offline_with_examples(web: FlaskClient) -> None:
     assert "default-src 'none'" in answer.headers["Content-Security-Policy"]
     for example in EXAMPLES:
         assert example.title("fr") in html
-    english = web.get("/sparql?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
+    english = client.get("/sparql?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert EXAMPLES[0].title("en") in english
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.slug)
-def test_every_example_answers(web: FlaskClient, base: str, example) -> None:  # type: ignore[no-untyped-def]
-    answer = web.get(
+def test_every_example_answers(client: FlaskClient, base: str, example) -> None:  # type: ignore[no-untyped-def]
+    answer = client.get(
         "/sparql", query_string={"query": example.query(base)}, headers={"Accept": "*/*"}
     )
     assert answer.status_code == 200, answer.data
@@ -417,10 +407,10 @@ def test_every_example_answers(web: FlaskClient, base: str, example) -> None:  #
         assert len(list(Result.parse(io.BytesIO(answer.data), format="json"))) > 0
 
 
-def test_example_values(web: FlaskClient, base: str) -> None:
+def test_example_values(client: FlaskClient, base: str) -> None:
     def rows(slug: str) -> list:  # type: ignore[type-arg]
         example = next(e for e in EXAMPLES if e.slug == slug)
-        answer = web.get("/sparql", query_string={"query": example.query(base)})
+        answer = client.get("/sparql", query_string={"query": example.query(base)})
         return list(Result.parse(io.BytesIO(answer.data), format="json"))
 
     assert f"{base}id/centre/frejus" in {str(r.centre) for r in rows("ir-centres")}
@@ -436,9 +426,9 @@ def test_example_values(web: FlaskClient, base: str) -> None:
 
 
 def test_results_page_links_resources_and_offers_every_download(
-    web: FlaskClient, base: str
+    client: FlaskClient, base: str
 ) -> None:
-    page = web.get(
+    page = client.get(
         "/sparql", query_string={"query": ir_centres(base)}, headers={"Accept": "text/html"}
     )
     assert page.status_code == 200
@@ -449,30 +439,30 @@ def test_results_page_links_resources_and_offers_every_download(
     tokens = {link.rsplit("format=", 1)[1] for link in downloads}
     assert tokens == {"json", "xml", "csv", "tsv"}
     for link in downloads:
-        assert web.get(link.replace("&amp;", "&")).status_code == 200
-    graph_page = web.get(
+        assert client.get(link.replace("&amp;", "&")).status_code == 200
+    graph_page = client.get(
         "/sparql", query_string={"query": construct_frejus(base), "format": "html"}
     )
     assert graph_page.status_code == 200 and "Fréjus" in graph_page.get_data(as_text=True)
     assert graph_page.get_data(as_text=True).count("download=") == 6
 
 
-def test_errors_show_on_the_page_for_browsers(web: FlaskClient) -> None:
+def test_errors_show_on_the_page_for_browsers(client: FlaskClient) -> None:
     for query in ("SELEC nothing", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"):
-        page = web.get("/sparql", query_string={"query": query}, headers={"Accept": "text/html"})
+        page = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/html"})
         assert page.status_code == 400 and page.mimetype == "text/html"
         assert 'role="alert"' in page.get_data(as_text=True)
 
 
-def test_relative_iris_resolve_against_the_base_url(web: FlaskClient, base: str) -> None:
+def test_relative_iris_resolve_against_the_base_url(client: FlaskClient, base: str) -> None:
     query = "SELECT ?name WHERE { <id/centre/frejus> <https://schema.org/name> ?name }"
-    answer = web.get("/sparql", query_string={"query": query})
+    answer = client.get("/sparql", query_string={"query": query})
     names = {str(r.name) for r in Result.parse(io.BytesIO(answer.data), format="json")}  # type: ignore[union-attr]
     assert "Var Imagerie Médicale – Fréjus" in names
 
 
-def test_description_never_claims_federation(sparql_settings: Settings) -> None:
-    answer = create_app(sparql_settings).test_client().get("/sparql?format=ttl")
+def test_description_never_claims_federation(app: Flask) -> None:
+    answer = app.test_client().get("/sparql?format=ttl")
     graph = rdflib.Graph().parse(data=answer.data, format="turtle")
     assert SD.UnionDefaultGraph in set(graph.objects(None, SD.feature))
     assert SD.BasicFederatedQuery not in set(graph.objects(None, SD.feature))
@@ -482,12 +472,12 @@ def test_description_never_claims_federation(sparql_settings: Settings) -> None:
 
 
 def test_issue_12_service_description_and_page_list_the_predeclared_prefixes(
-    web: FlaskClient, base: str
+    client: FlaskClient, base: str
 ) -> None:
     from publisher.rdf.prefixes import PREDECLARED, resolve
 
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    answer = web.get("/sparql", headers={"Accept": "text/turtle"})
+    answer = client.get("/sparql", headers={"Accept": "text/turtle"})
     graph = rdflib.Graph().parse(data=answer.get_data(as_text=True), format="turtle")
     declared = {
         str(graph.value(d, sh.prefix)): str(graph.value(d, sh.namespace))
@@ -497,22 +487,22 @@ def test_issue_12_service_description_and_page_list_the_predeclared_prefixes(
     assert declared["rim"] == f"{base}ontology#" and set(declared) == set(PREDECLARED)
     assert {"rim", "schema", "skos", "rdfs", "rdf", "owl", "xsd", "prov", "oa"} <= set(declared)
     assert {"dcterms", "void"} <= set(declared)
-    html = web.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    html = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
     for prefix, namespace in declared.items():
         assert f"<code>{prefix}:</code>" in html and namespace in html
 
 
-def test_issue_12_every_predeclared_prefix_is_usable(web: FlaskClient, base: str) -> None:
+def test_issue_12_every_predeclared_prefix_is_usable(client: FlaskClient, base: str) -> None:
     from publisher.rdf.prefixes import PREDECLARED
 
     patterns = " UNION ".join(f"{{ ?s a {prefix}:X }}" for prefix in PREDECLARED)
-    answer = web.get("/sparql", query_string={"query": f"ASK {{ {patterns} }}"})
+    answer = client.get("/sparql", query_string={"query": f"ASK {{ {patterns} }}"})
     assert answer.status_code == 200, answer.get_data(as_text=True)
     for query in (
         "SELECT ?c WHERE { ?c a rim:ImagingCentre }",
         f"SELECT ?c FROM <{base}graph/data> WHERE {{ ?c a rim:ImagingCentre }}",  # parsed first
     ):
-        first = web.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
+        first = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
         assert f"{base}id/centre/frejus" in first.get_data(as_text=True), query
 
 
@@ -534,13 +524,13 @@ def test_issue_12_every_predeclared_prefix_is_usable(web: FlaskClient, base: str
     ],
 )
 def test_issue_12_a_syntax_error_is_one_readable_line(
-    web: FlaskClient, query: str, expected: str
+    client: FlaskClient, query: str, expected: str
 ) -> None:
-    answer = web.get("/sparql", query_string={"query": query})
+    answer = client.get("/sparql", query_string={"query": query})
     message = answer.get_data(as_text=True).strip()
     assert answer.status_code == 400
     assert message.startswith(expected), message
     assert "\n" not in message and "\\u{" not in message and "[_]" not in message
-    page = web.get("/sparql", query_string={"query": query}, headers={"Accept": "text/html"})
+    page = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/html"})
     assert page.status_code == 400
     assert expected.split(":")[0].split(" (")[0] in page.get_data(as_text=True)

@@ -4,6 +4,7 @@ listener that must never be called, and a query that must be stopped."""
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import json
 import subprocess
@@ -20,8 +21,7 @@ import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from tests.conftest import running_server
-from tests.servers import SparqlListener
+from tests.servers import SparqlListener, start_publisher
 
 pytestmark = pytest.mark.network
 
@@ -40,7 +40,7 @@ PATHOLOGICAL = (
 def server() -> Iterator[str]:
     """``publisher serve`` of the shipped graph under gunicorn (2 workers) with a short
     time limit; its base URL."""
-    with running_server(environ={"PUBLISHER_QUERY_TIMEOUT": str(TIME_LIMIT)}) as base:
+    with start_publisher(environ={"PUBLISHER_QUERY_TIMEOUT": str(TIME_LIMIT)}) as base:
         yield base
 
 
@@ -67,21 +67,33 @@ def ir_centres(base: str) -> str:
 
 def test_time_limit_stops_the_query_and_the_server_keeps_answering(server: str) -> None:
     slow: dict[str, object] = {}
+    sent = threading.Event()
 
     def run_pathological() -> None:
-        slow["status"], slow["body"], slow["seconds"] = get(
-            server + "sparql", query=PATHOLOGICAL, format="json"
-        )
+        started = time.monotonic()
+        address = urllib.parse.urlsplit(server)
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+        try:
+            target = "/sparql?" + urllib.parse.urlencode({"query": PATHOLOGICAL, "format": "json"})
+            connection.request("GET", target)
+            sent.set()  # the whole request is on the server's socket
+            response = connection.getresponse()
+            slow["status"], slow["body"] = response.status, response.read()
+            slow["seconds"] = time.monotonic() - started
+        finally:
+            sent.set()
+            connection.close()
 
     worker = threading.Thread(target=run_pathological)
     worker.start()
-    time.sleep(0.5)
+    assert sent.wait(timeout=30)
     meanwhile = []
     while worker.is_alive() and len(meanwhile) < 3:
         status, body, seconds = get(server + "sparql", query=ir_centres(server), format="json")
         meanwhile.append((status, seconds, worker.is_alive()))
         assert status == 200 and f"{server}id/centre/frejus".encode() in body
-        time.sleep(0.2)
+        # Spread the three questions over the slow query's run; stop early if it ends.
+        worker.join(timeout=0.2)
     worker.join(timeout=30)
     assert meanwhile and all(alive for *_, alive in meanwhile), meanwhile
     assert all(seconds < TIME_LIMIT for _, seconds, _ in meanwhile), meanwhile

@@ -17,11 +17,11 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publisher import Settings, create_app
 from publisher.rdf.formats import by_token
 from publisher.sparql import analysis
 from publisher.store import QueryRefused, QuerySyntaxError, sandbox
 from publisher.store.embedded import EmbeddedStore
+from tests.conftest import MakeApp
 from tests.servers import SparqlListener, free_port
 
 #: The request of the issue: the old tokenizer read ``\u005C`` as a backslash escaping
@@ -45,8 +45,8 @@ def listener() -> Iterator[SparqlListener]:
 
 
 @pytest.fixture(scope="module")
-def web(sparql_settings: Settings) -> Flask:
-    return create_app(sparql_settings)
+def web(make_app: MakeApp) -> Flask:
+    return make_app(fresh=True)  # its own client budgets: it sends many refused queries
 
 
 def test_the_listener_is_a_real_witness(listener: SparqlListener) -> None:
@@ -125,11 +125,11 @@ def test_a_query_worker_cannot_open_an_internet_socket(listener: SparqlListener)
 
 
 def test_with_the_guard_off_service_still_makes_no_connection(
-    sparql_settings: Settings, listener: SparqlListener
+    app: Flask, listener: SparqlListener
 ) -> None:
     """The store is called directly, past the guard: the worker's sandbox alone holds."""
     store = EmbeddedStore()
-    store.load(create_app(sparql_settings).extensions["publisher"].dataset)
+    store.load(app.extensions["publisher"].dataset)
     json_results = by_token("json")
     assert json_results is not None
     before = listener.connections

@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib.compare import isomorphic
 
-from publisher import Settings, create_app
+from publisher import Settings
 from publisher.graph.publication import prepare
 from publisher.graph.sources import Dataset, load
 from publisher.queries import describe
@@ -24,7 +24,7 @@ from publisher.rdf.formats import RDF, RESOURCE, RESULTS
 from publisher.store import Store
 from publisher.store.content import version_of
 from publisher.store.embedded import EmbeddedStore
-from tests.conftest import BACKENDS, BASE, MINI, RICH, remote_store
+from tests.conftest import BACKENDS, BASE, MINI, RICH, MakeApp, remote_store
 
 PATHS = (MINI, RICH)
 RESOURCES = (
@@ -53,26 +53,26 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def reference() -> Served:
+def reference(make_app: MakeApp) -> Served:
     dataset = load(PATHS, BASE)
     store = EmbeddedStore()
     store.load(dataset)
-    app = create_app(Settings(data_paths=PATHS))
+    app = make_app(Settings(data_paths=PATHS))
     return Served("reference", store, app, dataset)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def served(request: pytest.FixtureRequest) -> Iterator[Served]:
+def served(request: pytest.FixtureRequest, make_app: MakeApp) -> Iterator[Served]:
     dataset = load(PATHS, BASE)
     if request.param == "embedded":
         store: Store = EmbeddedStore()
         store.load(dataset)
-        yield Served("embedded", store, create_app(Settings(data_paths=PATHS)), dataset)
+        yield Served("embedded", store, make_app(Settings(data_paths=PATHS)), dataset)
         return
     server = request.getfixturevalue(f"{request.param}_server")
     remote = remote_store(server)
     remote.load(dataset)
-    app = create_app(Settings(data_paths=PATHS, store=server.query_url))
+    app = make_app(Settings(data_paths=PATHS, store=server.query_url), fresh=True)
     yield Served(request.param, remote, app, dataset)
 
 

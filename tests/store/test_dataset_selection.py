@@ -15,9 +15,9 @@ import rdflib
 from flask import Flask
 from rdflib.compare import isomorphic
 
-from publisher import Settings, create_app
+from publisher import Settings
 from publisher.graph.sources import load
-from tests.conftest import BACKENDS, BASE, MINI, RICH, remote_store
+from tests.conftest import BACKENDS, BASE, MINI, RICH, MakeApp, remote_store
 
 PATHS = (MINI, RICH)
 DATA, ONTOLOGY, SHAPES = (f"{BASE}graph/{role}" for role in ("data", "ontology", "shapes"))
@@ -80,18 +80,18 @@ FOREIGN = [
 
 
 @pytest.fixture(scope="module")
-def reference() -> Flask:
-    return create_app(Settings(data_paths=PATHS))
+def reference(make_app: MakeApp) -> Flask:
+    return make_app(Settings(data_paths=PATHS))
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def served(request: pytest.FixtureRequest) -> Iterator[Flask]:
+def served(request: pytest.FixtureRequest, make_app: MakeApp) -> Iterator[Flask]:
     if request.param == "embedded":
-        app = create_app(Settings(data_paths=PATHS))
+        app = make_app(Settings(data_paths=PATHS), fresh=True)  # its config is marked below
     else:
         server = request.getfixturevalue(f"{request.param}_server")
         remote_store(server).load(load(PATHS, BASE))
-        app = create_app(Settings(data_paths=PATHS, store=server.query_url))
+        app = make_app(Settings(data_paths=PATHS, store=server.query_url), fresh=True)
     app.config["BACKEND"] = request.param
     yield app
 

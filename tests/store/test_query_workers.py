@@ -9,14 +9,13 @@ from collections.abc import Callable
 
 import pytest
 
-from publisher import Settings, create_app
 from publisher.graph.sources import load
 from publisher.rdf.formats import by_token
 from publisher.store import QueryTimeout
 from publisher.store.embedded import EmbeddedStore
 from publisher.store.errors import QueryResourceLimit
 from publisher.store.workers import MEMORY_HEADROOM, QueryWorkers
-from tests.conftest import BASE, MINI
+from tests.conftest import BASE, MINI, MakeApp
 
 JSON = by_token("json")
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
@@ -85,10 +84,10 @@ def test_a_query_past_the_memory_cap_says_so(job: Callable[[], object]) -> None:
 
 
 def test_an_answer_over_the_engines_buffer_is_a_503_naming_the_limit(
-    sparql_settings: Settings,
+    make_app: MakeApp,
 ) -> None:
     """The issue's query: one GROUP_CONCAT over the square of the graph."""
-    app = create_app(sparql_settings.with_changes(query_timeout=120.0))
+    app = make_app(query_timeout=120.0)
     query = "SELECT (GROUP_CONCAT(STR(?b)) AS ?x) WHERE { ?a ?b ?c . ?d ?e ?f }"
     answer = app.test_client().get("/sparql", query_string={"query": query})
     assert answer.status_code == 503, answer.data

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import socket
 import threading
 import time
@@ -13,19 +12,15 @@ import pytest
 from click.testing import CliRunner
 from rdflib import BNode
 
-from publisher import Settings, create_app
+from publisher import Settings
 from publisher.cli import cli
-from publisher.deploy import export
 from publisher.graph.sources import load
 from publisher.rdf.formats import by_token
-from publisher.sparql import analysis
 from publisher.store import (
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
     StoreUnavailable,
-    loader,
-    remote,
 )
 from publisher.store.content import version_of
 from publisher.store.errors import LoadFailed
@@ -33,7 +28,7 @@ from publisher.store.lease import Lease
 from publisher.store.loader import Loader
 from publisher.store.remote import RemoteStore
 from tests import servers
-from tests.conftest import BASE, DATA, MINI, RICH, remote_store
+from tests.conftest import BASE, DATA, MINI, RICH, MakeApp, remote_store
 from tests.servers import Server
 
 pytestmark = pytest.mark.remote
@@ -72,10 +67,10 @@ def test_unreachable_store_is_unavailable_not_a_crash() -> None:
         store.ask("ASK {}")
 
 
-def test_a_store_that_goes_away_gives_502_not_a_trace() -> None:
+def test_a_store_that_goes_away_gives_502_not_a_trace(make_app: MakeApp) -> None:
     with servers.oxigraph() as gone:
         remote_store(gone).load(load([MINI], BASE))
-        app = create_app(Settings(data_paths=(MINI,), store=gone.query_url))
+        app = make_app(Settings(data_paths=(MINI,), store=gone.query_url), fresh=True)
         assert app.test_client().get("/healthz").status_code == 200
     response = app.test_client().get("/healthz")
     assert response.status_code == 502
@@ -281,12 +276,7 @@ def test_a_virtuoso_pragma_is_refused_even_without_words_that_need_a_parse(
         )
 
 
-@pytest.mark.parametrize("module", [remote, analysis, loader, export])
-def test_doctests(module: object) -> None:
-    assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0  # type: ignore[arg-type]
-
-
-def test_serves_a_store_filled_by_other_tools(oxigraph_server: Server) -> None:
+def test_serves_a_store_filled_by_other_tools(make_app: MakeApp, oxigraph_server: Server) -> None:
     """No version tag in the store: the version is the digest of what it holds."""
     store = remote_store(oxigraph_server, base_url="http://other.example/")
     dataset = load([MINI], "http://other.example/")
@@ -299,10 +289,11 @@ def test_serves_a_store_filled_by_other_tools(oxigraph_server: Server) -> None:
         method="POST",
     )
     urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 (loopback)
-    app = create_app(
+    app = make_app(
         Settings(
             base_url="http://other.example/", data_paths=(MINI,), store=oxigraph_server.query_url
-        )
+        ),
+        fresh=True,
     )
     body = app.test_client().get("/healthz").get_json()
     assert body["quads"] == len(dataset.nquads.splitlines())
@@ -327,10 +318,14 @@ def test_endpoint_limits_row_cap_time_and_base(server: Server) -> None:
         store.sparql(SLOW, by_token("json"), timeout=0.5)  # type: ignore[call-arg,arg-type]
 
 
-def test_sparql_endpoint_maps_remote_failures_to_statuses(server: Server) -> None:
+def test_sparql_endpoint_maps_remote_failures_to_statuses(
+    make_app: MakeApp, server: Server
+) -> None:
     """Through /sparql: a slow query is a 503, bad syntax a 400, SERVICE refused, no trace."""
     remote_store(server).load(load([MINI, RICH], BASE))
-    app = create_app(Settings(data_paths=(MINI,), store=server.query_url, query_timeout=1.0))
+    app = make_app(
+        Settings(data_paths=(MINI,), store=server.query_url, query_timeout=1.0), fresh=True
+    )
     client = app.test_client()
     json_results = {"Accept": "application/sparql-results+json"}
     slow = client.get("/sparql", query_string={"query": SLOW}, headers=json_results)

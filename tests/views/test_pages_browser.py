@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LiveServer
 from tests.deploy.test_live import ARTIFACTS, chromium, fetch
+from tests.servers import Publisher
 
 WIDTH = 1280
 MEASURE = """<script>
@@ -91,7 +91,7 @@ def overlap(a: list[float], b: list[float], slack: float = 0.5) -> bool:
 @pytest.mark.network
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_issue_12_the_ontology_diagram_fits_1280_px_in_chromium(
-    live_server: LiveServer, lang: str
+    live_server: Publisher, lang: str
 ) -> None:
     shot = ARTIFACTS / f"ontology-{lang}-{WIDTH}.png"
     m = measure(str(live_server), f"ontology?lang={lang}", shot)
@@ -113,7 +113,7 @@ def test_issue_12_the_ontology_diagram_fits_1280_px_in_chromium(
 
 @pytest.mark.browser
 @pytest.mark.network
-def test_issue_12_a_french_centre_page_in_chromium(live_server: LiveServer) -> None:
+def test_issue_12_a_french_centre_page_in_chromium(live_server: Publisher) -> None:
     m = measure(str(live_server), "doc/centre/frejus?lang=fr", ARTIFACTS / "centre-fr-1280.png")
     assert m["h1"].startswith("Centre d’imagerie")
     assert len(m["quotes"]) == len(set(m["quotes"])) == 1

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from publisher import Settings, create_app
+from publisher import Settings
 from publisher.rdf.formats import RDF, RESOURCE
-from tests.conftest import BASE
+from tests.conftest import BASE, MakeApp
 
 CENTRE = "centre/frejus"
 OFFERED = [f.media_type for f in RESOURCE]
@@ -132,13 +132,13 @@ def test_etag_gives_304_and_depends_on_format_and_language(client: FlaskClient) 
     assert client.get(f"/doc/{CENTRE}?lang=en").headers["ETag"] != fr
 
 
-def test_etag_changes_when_the_data_changes(settings: Settings) -> None:
+def test_etag_changes_when_the_data_changes(make_app: MakeApp, settings: Settings) -> None:
     from tests.conftest import INJECTION
 
     unchecked = settings.with_changes(validate=False)
-    before = create_app(unchecked).test_client().get(f"/doc/{CENTRE}.ttl")
+    before = make_app(unchecked).test_client().get(f"/doc/{CENTRE}.ttl")
     changed = unchecked.with_changes(data_paths=(*settings.data_paths, INJECTION))
-    after = create_app(changed).test_client().get(f"/doc/{CENTRE}.ttl")
+    after = make_app(changed).test_client().get(f"/doc/{CENTRE}.ttl")
     assert before.headers["ETag"] != after.headers["ETag"]
 
 
@@ -152,22 +152,22 @@ def test_language_from_accept_language_and_lang_parameter(client: FlaskClient) -
     assert default.headers["Content-Language"] == "fr"
 
 
-def test_identifiers_follow_the_base_url(settings: Settings) -> None:
+def test_identifiers_follow_the_base_url(make_app: MakeApp, settings: Settings) -> None:
     moved = settings.with_changes(base_url="http://example.org:9/pub", validate=False)
-    client = create_app(moved).test_client()
+    client = make_app(moved).test_client()
     turtle = client.get(f"/doc/{CENTRE}.nt").get_data(as_text=True)
     assert f"<http://example.org:9/pub/id/{CENTRE}>" in turtle
     assert "127.0.0.1:8080" not in turtle
 
 
-def test_cached_pages_change_when_the_data_is_reloaded(settings: Settings, tmp_path) -> None:
+def test_cached_pages_change_when_the_data_is_reloaded(
+    make_app: MakeApp, settings: Settings, tmp_path
+) -> None:
     extra = tmp_path / "extra.ttl"
     extra.write_text(
         '<id/centre/frejus> <https://schema.org/alternateName> "Premier nom" .\n', "utf-8"
     )
-    app = create_app(
-        settings.with_changes(data_paths=(*settings.data_paths, extra), validate=False)
-    )
+    app = make_app(settings, data_paths=(*settings.data_paths, extra), validate=False, fresh=True)
     client = app.test_client()
     first = client.get(f"/doc/{CENTRE}?lang=fr")
     assert "Premier nom" in first.get_data(as_text=True)
@@ -181,13 +181,15 @@ def test_cached_pages_change_when_the_data_is_reloaded(settings: Settings, tmp_p
     assert "Premier nom" not in second.get_data(as_text=True)
 
 
-def test_non_ascii_identifiers_are_percent_encoded_in_headers(settings: Settings, tmp_path) -> None:
+def test_non_ascii_identifiers_are_percent_encoded_in_headers(
+    make_app: MakeApp, settings: Settings, tmp_path
+) -> None:
     extra = tmp_path / "towns.ttl"
     extra.write_text(
         '<id/town/北京> <http://www.w3.org/2000/01/rdf-schema#label> "Beijing"@en .\n', "utf-8"
     )
-    client = create_app(
-        settings.with_changes(data_paths=(*settings.data_paths, extra), validate=False)
+    client = make_app(
+        settings, data_paths=(*settings.data_paths, extra), validate=False, fresh=True
     ).test_client()
     encoded = "%E5%8C%97%E4%BA%AC"
     response = client.get(f"/id/town/{encoded}", headers={"Accept": "text/turtle"})

@@ -18,9 +18,10 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from publisher import Settings, create_app
+from publisher import Settings
 from publisher.cli import cli
 from publisher.config import PROJECT_ROOT
+from tests.conftest import MakeApp
 
 DOC = PROJECT_ROOT / "docs" / "extending.md"
 BASE = "http://127.0.0.1:8080/"
@@ -88,9 +89,10 @@ def test_the_diff_reports_the_additions_as_a_minor_change(walked) -> None:
     assert re.search(r"Required version bump: (minor|major)", report)
 
 
-def test_the_app_on_the_copy_shows_the_new_things(walked) -> None:
+def test_the_app_on_the_copy_shows_the_new_things(make_app: MakeApp, walked) -> None:
     copy, _, sparql = walked
-    app = create_app(Settings(data_paths=tuple(copy / r for r in ("ontology", "data", "shapes"))))
+    paths = tuple(copy / r for r in ("ontology", "data", "shapes"))
+    app = make_app(Settings(data_paths=paths), fresh=True)
     client = app.test_client()
     store = app.extensions["publisher"].store
     pet, toulon = rdflib.URIRef(f"{BASE}id/modality/pet"), rdflib.URIRef(f"{BASE}id/centre/toulon")

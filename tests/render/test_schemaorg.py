@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from pyld import jsonld
 
 from publisher.render.jsonld import PROPERTIES
-from tests.conftest import BASE, DATA
+from tests.conftest import BASE, DATA, MakeApp
 
 VOCABULARY = DATA / "schemaorg-current-https.ttl"
 CONTEXT = DATA / "schemaorgcontext.jsonld"
@@ -280,9 +280,9 @@ def test_injected_markup_is_escaped_in_html_and_json_ld(injected_app: Flask) -> 
     assert "&lt;b&gt;bold&lt;/b&gt;" in linked and "<b>bold" not in linked
 
 
-def test_a_big_organisation_lists_at_most_100_sub_organisations(settings, tmp_path) -> None:
-    from publisher import create_app
-
+def test_a_big_organisation_lists_at_most_100_sub_organisations(
+    make_app: MakeApp, settings, tmp_path
+) -> None:
     group = "id/organisation/var-imagerie-medicale"
     lines = [
         f"<id/centre/c{i:04d}> a <{S}MedicalClinic> ; <{S}name> 'C{i}' ;"
@@ -291,9 +291,7 @@ def test_a_big_organisation_lists_at_most_100_sub_organisations(settings, tmp_pa
     ]
     extra = tmp_path / "centres.ttl"
     extra.write_text("\n".join(lines), encoding="utf-8")
-    app = create_app(
-        settings.with_changes(data_paths=(*settings.data_paths, extra), validate=False)
-    )
+    app = make_app(settings, data_paths=(*settings.data_paths, extra), validate=False, fresh=True)
     html = app.test_client().get(f"/doc/{group[3:]}").get_data(as_text=True)
     data = embedded(html)[0]
     assert len(data["subOrganization"]) == 100
