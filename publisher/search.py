@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import rdflib
 
 from publisher.formats import RESULTS, by_token
+from publisher.heap import release_free_memory
 from publisher.relations import FACET_RELATIONS, pairs_query
 from publisher.store.base import Store
 
@@ -421,9 +422,14 @@ class IndexCache:
         self._lock = threading.Lock()
         self._version: str | None = None
         self._index: SearchIndex | None = None
+        self.builds = 0  # how many times an index was built (tests read it)
 
     def get(self, store: Store, base_url: str, version: str) -> SearchIndex:
+        """The index of ``version``; the first caller builds it, the others wait."""
         with self._lock:
             if self._index is None or self._version != version:
+                self._index = None  # the old version's index goes before the new is built
                 self._index, self._version = build(store, base_url), version
+                self.builds += 1
+                release_free_memory()  # the build's rows, dropped, are most of its peak
             return self._index
