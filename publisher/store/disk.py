@@ -107,6 +107,8 @@ class DiskDataset(Dataset):
 class DiskStore(EmbeddedStore):
     """:class:`EmbeddedStore` reading a :class:`DiskDataset` through this process's handle."""
 
+    copies_on_scan = False  # RocksDB reads go through the page cache and a bounded block cache
+
     def __init__(self) -> None:
         self._dataset: Dataset = Dataset(store=ox.Store())
         super().__init__()
@@ -120,8 +122,14 @@ class DiskStore(EmbeddedStore):
         self._dataset = Dataset(store=store)
 
     def load(self, dataset: Dataset) -> None:
-        super().load(dataset)
+        """Serve ``dataset``; nothing is read here, so the master opens nothing."""
         self._dataset = dataset
+        workers, self._workers = self._workers, None
+        if workers is not None:
+            workers.close()
+
+    def count(self) -> int:
+        return len(self._store)  # reads go through each process's own handle: no copy
 
 
 def load(paths: Sequence[Path | str], base_url: str, folder: Path) -> DiskDataset:
