@@ -35,7 +35,14 @@ def prepare(settings: Settings) -> tuple[Dataset, Report | None]:
     :raises publisher.sources.SourceError: a file is missing or not valid RDF.
     :raises ValidationFailed: the data has SHACL violations.
     """
-    dataset = load(settings.data_paths, settings.base_url)
+    if settings.store_dir and settings.store == "embedded":
+        from publisher.store import disk
+
+        dataset: Dataset = disk.load(
+            settings.data_paths, settings.base_url, Path(settings.store_dir)
+        )
+    else:
+        dataset = load(settings.data_paths, settings.base_url)
     if not settings.validate:
         return dataset, None
     shapes_dir = PROJECT_SHAPES if all(p.exists() for p in PROJECT_SHAPES) else ()

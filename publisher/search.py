@@ -23,11 +23,14 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 import rdflib
 
 from publisher.formats import RESULTS, by_token
+from publisher.heap import release_free_memory
 from publisher.relations import FACET_RELATIONS, pairs_query
+from publisher.store.apart import in_a_fork
 from publisher.store.base import Store
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -421,9 +424,18 @@ class IndexCache:
         self._lock = threading.Lock()
         self._version: str | None = None
         self._index: SearchIndex | None = None
+        self.builds = 0  # how many times an index was built (tests read it)
 
     def get(self, store: Store, base_url: str, version: str) -> SearchIndex:
+        """The index of ``version``; the first caller builds it, the others wait."""
         with self._lock:
             if self._index is None or self._version != version:
-                self._index, self._version = build(store, base_url), version
+                self._index = None  # the old version's index goes before the new is built
+                if getattr(store, "copies_on_scan", False):  # see publisher.store.apart
+                    self._index = in_a_fork(partial(build, store, base_url))
+                else:
+                    self._index = build(store, base_url)
+                self._version = version
+                self.builds += 1
+                release_free_memory()  # the build's rows, dropped, are most of its peak
             return self._index

@@ -23,11 +23,12 @@ from publisher.store.base import (
 from publisher.store.base import (
     StoreUnavailable as StoreUnavailable,
 )
+from publisher.store.disk import DiskStore
 from publisher.store.embedded import EmbeddedStore
 from publisher.store.remote import RemoteStore
 
 BACKENDS: dict[str, Callable[[Settings], Store]] = {
-    "embedded": lambda settings: EmbeddedStore(),
+    "embedded": lambda settings: DiskStore() if settings.store_dir else EmbeddedStore(),
     "sparql": RemoteStore.from_settings,
 }
 

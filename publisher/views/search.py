@@ -179,11 +179,20 @@ def index() -> SearchIndex:
 
 
 @bp.record_once
-def _build_at_load(state: BlueprintSetupState) -> None:
-    """Index the data when the app starts; later versions re-index on first use."""
-    app = state.app
-    cache = app.extensions.setdefault("publisher-search", IndexCache())
-    pub = app.extensions["publisher"]
+def _index_cache(state: BlueprintSetupState) -> None:
+    """Give the app its index cache; with a remote store, build the index now.
+
+    An embedded store's index is built by the first search instead: building it
+    here cost about 5 s and 180 MB at a million triples before the server could
+    answer anything, and the store is in this process, so it cannot be down when
+    that search comes. A remote store can be (issue 10): an index built before the
+    workers fork lets search keep answering while it is. The cache's lock makes
+    concurrent first searches wait for one build, so none answers from part of it.
+    """
+    cache = state.app.extensions.setdefault("publisher-search", IndexCache())
+    pub = state.app.extensions["publisher"]
+    if not pub.external:
+        return
     try:
         cache.get(pub.store, pub.settings.base_url, pub.version)
     except StoreError as error:  # a remote store may be down at start: index on first use
