@@ -7,9 +7,16 @@ gunicorn workers share with the master count once) summed over the process
 and its children:
 
 * Oxigraph server in memory, the same triples POSTed to ``/store`` (one N-Triples body);
-* ``publisher serve --no-validate`` (master + 2 workers);
+* Oxigraph server on disk (``--location``): the same POST into an empty folder, then
+  a restart on that folder (ready when it answers a query);
+* ``publisher serve --no-validate`` (master + 2 workers), store in memory;
+* ``publisher serve --no-validate --store-dir``: first start (bulk load into the
+  folder), then a restart with unchanged files (the folder is opened, not loaded);
 * ``publisher serve`` validating, with an empty validation cache (first start);
 * ``publisher serve`` validating again, the cache warm (a restart with unchanged files).
+
+Each row's ratios are against its peer: in-memory rows against Oxigraph server
+in memory, on-disk rows against Oxigraph server on disk at the same stage.
 
     python bench/startup.py --triples 1000000
 """
@@ -77,17 +84,23 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def oxigraph(everything: Path) -> tuple[float, float]:
-    """Oxigraph server in memory: seconds until the file is loaded, and PSS."""
+def oxigraph(everything: Path | None, location: Path | None = None) -> tuple[float, float]:
+    """Oxigraph server (in memory, or on disk in ``location``): seconds until
+    ``everything`` is loaded (or, with None, until it answers), and PSS."""
     port = free_port()
+    where = ["--location", str(location)] if location else []
     started = time.perf_counter()
     process = subprocess.Popen(
-        [str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}"],
+        [str(BIN / "oxigraph"), "serve", *where, "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", process)
+        if everything is None:
+            seconds = time.perf_counter() - started
+            time.sleep(1)  # as for publisher: memory read a second after it answers
+            return seconds, pss_mb(process.pid)
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/store?default",
             data=everything.read_bytes(),
@@ -97,6 +110,7 @@ def oxigraph(everything: Path) -> tuple[float, float]:
         with urllib.request.urlopen(request, timeout=900) as response:
             response.read()
         seconds = time.perf_counter() - started
+        time.sleep(1)
         return seconds, pss_mb(process.pid)
     finally:
         stop(process)
@@ -157,21 +171,29 @@ def main(argv: list[str] | None = None) -> int:
         everything.write_bytes(dataset.ntriples())
         triples = len(dataset.store())
         del dataset
-        cache = Path(tmp) / "cache"
-        rows = [("Oxigraph server (memory, POST /store)", *oxigraph(everything), "")]
-        rows.append(("publisher serve --no-validate", *publisher(paths, cache, "--no-validate")))
+        cache, disk, store = Path(tmp) / "cache", Path(tmp) / "oxigraph", Path(tmp) / "store"
+        memory_peer = ("Oxigraph server (memory, POST /store)", *oxigraph(everything), "")
+        disk_peer = ("Oxigraph server (disk, POST /store)", *oxigraph(everything, disk), "")
+        restart_peer = ("Oxigraph server (disk, restart)", *oxigraph(None, disk), "")
+        rows = [(memory_peer, memory_peer), (disk_peer, disk_peer), (restart_peer, restart_peer)]
+        unvalidated = ("publisher serve --no-validate", *publisher(paths, cache, "--no-validate"))
+        rows.append((unvalidated, memory_peer))
+        on_disk = ("--no-validate", "--store-dir", str(store))
+        first = ("publisher --store-dir, first start", *publisher(paths, cache, *on_disk))
+        again = ("publisher --store-dir, restart", *publisher(paths, cache, *on_disk))
+        rows += [(first, disk_peer), (again, restart_peer)]
         if not args.skip_cold:
-            rows.append(("publisher serve, validating, cold cache", *publisher(paths, cache)))
-            rows.append(("publisher serve, validating, warm cache", *publisher(paths, cache)))
+            cold = ("publisher serve, validating, cold cache", *publisher(paths, cache))
+            warm = ("publisher serve, validating, warm cache", *publisher(paths, cache))
+            rows += [(cold, memory_peer), (warm, memory_peer)]
         shutil.rmtree(cache, ignore_errors=True)
-    reference_s, reference_mb = rows[0][1], rows[0][2]
     print(f"{triples:,} quads; {ox.__name__} {getattr(ox, '__version__', '')}")
-    print("| server | ready s | x Oxigraph | PSS MB | x Oxigraph | validation |")
+    print("| server | ready s | x peer | PSS MB | x peer | validation |")
     print("| --- | ---: | ---: | ---: | ---: | --- |")
-    for name, seconds, mb, said in rows:
+    for (name, seconds, mb, said), (_, peer_s, peer_mb, _) in rows:
         print(
-            f"| {name} | {seconds:.1f} | {seconds / reference_s:.2f} | {mb:.0f} | "
-            f"{mb / reference_mb:.2f} | {said} |"
+            f"| {name} | {seconds:.1f} | {seconds / peer_s:.2f} | {mb:.0f} | "
+            f"{mb / peer_mb:.2f} | {said} |"
         )
     return 0
 

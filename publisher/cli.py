@@ -91,6 +91,11 @@ def validate(
     "--threads", default=8, show_default=True, type=int, help="App threads per worker process."
 )
 @click.option("--store", help="'embedded' (default) or a remote SPARQL query endpoint URL.")
+@click.option(
+    "--store-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the embedded store on disk here, reused while the files are unchanged.",
+)
 @click.option("--no-validate", is_flag=True, help="Serve data even if it fails SHACL.")
 @click.option("--debug", is_flag=True, help="Flask's development server, with reloading.")
 @click.option(
@@ -105,6 +110,7 @@ def serve(
     worker_class: str,
     threads: int,
     store: str | None,
+    store_dir: Path | None,
     no_validate: bool,
     debug: bool,
     access_log: bool,
@@ -122,6 +128,7 @@ def serve(
         paths,
         base_url=base_url or default_base_url(host, port),
         store=store,
+        store_dir=str(store_dir) if store_dir else None,
         validate=False if no_validate else None,
     )
     with progress.use(progress.for_stream(sys.stderr)):  # start-up and SIGHUP reloads

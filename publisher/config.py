@@ -32,6 +32,11 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
         "",
         "folder for SHACL results keyed by content hash (default: the user cache; 'off': none)",
     ),
+    (
+        "store_dir",
+        "",
+        "folder for an on-disk embedded store kept between runs by content hash (empty: memory)",
+    ),
     ("query_timeout", 5.0, "seconds a SPARQL query may run before it is stopped"),
     ("max_query_length", 20_000, "longest SPARQL query accepted, in characters"),
     ("max_result_rows", 10_000, "most rows a SELECT returns; the response says when cut"),
@@ -63,6 +68,7 @@ class Settings:
     data_paths: tuple[Path, ...] = field(default=_default("data_paths"))
     validate: bool = _default("validate")
     validation_cache: str = _default("validation_cache")
+    store_dir: str = _default("store_dir")
     query_timeout: float = _default("query_timeout")
     max_query_length: int = _default("max_query_length")
     max_result_rows: int = _default("max_result_rows")

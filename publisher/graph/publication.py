@@ -11,7 +11,7 @@ from pathlib import Path
 from publisher.config import PROJECT_ROOT, Settings
 from publisher.graph.cache import Cache
 from publisher.graph.sources import Dataset, load
-from publisher.store import Store, StoreError
+from publisher.store import Store, StoreError, disk
 from publisher.store.choose import open_store
 from publisher.store.content import digest
 from publisher.validation.cache import ValidationCache, default_folder
@@ -37,7 +37,12 @@ def prepare(settings: Settings) -> tuple[Dataset, Report | None]:
     :raises publisher.graph.sources.SourceError: a file is missing or not valid RDF.
     :raises ValidationFailed: the data has SHACL violations.
     """
-    dataset = load(settings.data_paths, settings.base_url)
+    if settings.store_dir and settings.store == "embedded":
+        dataset: Dataset = disk.load(
+            settings.data_paths, settings.base_url, Path(settings.store_dir)
+        )
+    else:
+        dataset = load(settings.data_paths, settings.base_url)
     if not settings.validate:
         return dataset, None
     shapes_dir = PROJECT_SHAPES if all(p.exists() for p in PROJECT_SHAPES) else ()

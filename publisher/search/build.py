@@ -13,6 +13,7 @@ import logging
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 
 import rdflib
 
@@ -21,8 +22,10 @@ from publisher.rdf.formats import RESULTS, by_token
 from publisher.search.index import FACETS, Entry, Label, SearchIndex
 from publisher.search.relations import FACET_RELATIONS, pairs_query
 from publisher.search.words import fold
+from publisher.store.apart import in_a_fork
 from publisher.store.base import Store
 from publisher.store.errors import StoreError
+from publisher.store.heap import release_free_memory
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABEL_PROPERTIES = (
@@ -39,8 +42,20 @@ def index_of(publication: Publication) -> SearchIndex:
     """The index of the data ``publication`` serves, built by the first caller of a
     data version; callers arriving meanwhile wait for that build, so none answers
     from part of an index."""
-    base_url = publication.settings.base_url
-    return publication.cache.once("search", (), lambda: build(publication.store, base_url))
+    store, base_url = publication.store, publication.settings.base_url
+    return publication.cache.once("search", (), lambda: _build_apart(store, base_url))
+
+
+def _build_apart(store: Store, base_url: str) -> SearchIndex:
+    """Build where the scan costs least: a scan of an in-memory store in a forked
+    worker would copy the whole store into that worker, so it runs in a throwaway
+    fork that sends back only the index."""
+    if store.copies_on_scan:
+        index = in_a_fork(partial(build, store, base_url))
+    else:
+        index = build(store, base_url)
+    release_free_memory()  # the build's rows, dropped, are most of its peak
+    return index
 
 
 def warm(publication: Publication) -> None:

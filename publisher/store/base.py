@@ -31,6 +31,11 @@ class Store(Protocol):
         """True when the content is managed elsewhere (``publisher load --to``), so the
         serving process reads it back (:meth:`snapshot`, :meth:`version`) and never loads."""
 
+    @property
+    def copies_on_scan(self) -> bool:
+        """True when reading the whole store in a forked process copies its memory
+        (pyoxigraph in memory): such scans run in a throwaway fork (:mod:`.apart`)."""
+
     def load(self, dataset: Dataset) -> None:
         """Replace the whole content with ``dataset``; readers never see a mix."""
 

@@ -9,11 +9,12 @@ from collections.abc import Callable
 
 from publisher.config import Settings
 from publisher.store.base import Store
+from publisher.store.disk import DiskStore
 from publisher.store.embedded import EmbeddedStore
 from publisher.store.remote import RemoteStore
 
 BACKENDS: dict[str, Callable[[Settings], Store]] = {
-    "embedded": lambda settings: EmbeddedStore(),
+    "embedded": lambda settings: DiskStore() if settings.store_dir else EmbeddedStore(),
     "sparql": RemoteStore.from_settings,
 }
 

@@ -29,16 +29,22 @@ class EmbeddedStore:
 
     #: The content is what :meth:`load` was given, in this process.
     external = False
+    #: Whether reading the whole store in a forked process copies its pages (CoW).
+    copies_on_scan = True
 
     def __init__(self) -> None:
         self._store = ox.Store()
         self._dataset = Dataset(b"")
         self._workers: QueryWorkers | None = None
+        self._count = 0
 
     def load(self, dataset: Dataset) -> None:
         """Serve ``dataset``'s own store: the files were parsed straight into it, so
         there is no second copy and no N-Quads round trip."""
         self._store, self._dataset = dataset.store(), dataset
+        # Counted here, before gunicorn forks: a scan writes to every page of the
+        # in-memory store it reads, so a worker counting would copy all of them.
+        self._count = len(self._store)
         workers, self._workers = self._workers, None
         if workers is not None:
             workers.close()
@@ -142,7 +148,7 @@ class EmbeddedStore:
         return bytes(results), results.cut_at
 
     def count(self) -> int:
-        return len(self._store)
+        return self._count
 
     def version(self) -> None:
         """None: the publication hashes the files it loaded (:func:`~.content.digest`)."""

@@ -48,6 +48,7 @@ class RemoteStore(Endpoint):
 
     #: The content is managed by ``publisher load --to``, not by the serving process.
     external = True
+    copies_on_scan = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RemoteStore:

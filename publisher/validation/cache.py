@@ -63,7 +63,7 @@ class ValidationCache:
         files += [("fallback-shapes", p) for p in _files(fallback_shapes)]
         for role, path in files:
             digest.update(f"{role}\n{path.name}\n".encode())
-            digest.update(_file_digest(path))
+            digest.update(file_digest(path))
         return digest.hexdigest()
 
     def get(self, key: str) -> Report | None:
@@ -103,7 +103,7 @@ def _files(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
-def _file_digest(path: Path) -> bytes:
+def file_digest(path: Path) -> bytes:
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):

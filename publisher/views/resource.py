@@ -7,7 +7,7 @@ from rdflib import RDF, Graph
 from werkzeug.urls import iri_to_uri
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from publisher import queries
+from publisher.queries import describe, fill, iri_term
 from publisher.rdf.formats import HTML, RESOURCE, Format, by_extension
 from publisher.rdf.labels import fetch_labels
 from publisher.render import html, jsonld, links, rdf
@@ -29,7 +29,7 @@ def _known(path: str) -> str | None:
     current = publication()
     iri = f"{current.settings.base_url}id/{path}"
     try:
-        term = queries.iri_term(iri)
+        term = iri_term(iri)
     except ValueError:
         return None
 
@@ -128,7 +128,7 @@ def _body(iri: str, fmt: Format, lang: str, lang_param: str | None) -> bytes:
     current = publication()
 
     def build() -> bytes:
-        graph = queries.describe(current.store, iri)
+        graph = describe(current.store, iri)
         base_url = current.settings.base_url
         doc_url = links.doc_path(iri, base_url) or ""
         if fmt is HTML:
@@ -145,7 +145,7 @@ def _html(graph: Graph, iri: str, lang: str, lang_param: str | None, doc_url: st
     used |= set(graph.subjects(RDF.type, RDF.Statement))  # facts get labels from their parts
     vocabulary = fetch_labels(current.store, used)
     page = html.resource_page(graph, iri, vocabulary, base_url, lang, lang_param)
-    neighbourhood = current.store.construct(queries.fill("schema", resource=iri))
+    neighbourhood = current.store.construct(fill("schema", resource=iri))
     embedded = jsonld.script_json(jsonld.project(neighbourhood, iri, base_url, lang))
     return html.render_resource(
         page,
