@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from publisher.deploy.export import LANGUAGES
 from publisher.rdf.formats import HTML, RDF, RESOURCE
+from publisher.rdf.vocabulary import LANGUAGES
 
 #: Extensions besides the resource formats that an export contains.
 OTHER_TYPES = {

@@ -17,7 +17,8 @@ from html import escape
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from publisher.rdf.terms import label, short
+from publisher.rdf.labels import stated_label
+from publisher.rdf.terms import short
 from publisher.workflow.lint import CLASS_TYPES, declared_terms, rim
 
 MAX_WIDTH = 900
@@ -229,14 +230,14 @@ def render_svg(
     def name(node: str) -> str:
         term = rdflib.URIRef(node)
         if node.startswith(ns):
-            return label(ontology, term, lang) or short(term, base)
+            return stated_label(ontology, term, lang) or short(term, base)
         return short(term, base)
 
     boxes = {n: Box(n, wrap(name(n), title_chars)) for n in nodes}
     for link in links:
         if link[2] == "property":
             prop = rdflib.URIRef(link[3])
-            text = label(ontology, prop, lang) or short(prop, base)
+            text = stated_label(ontology, prop, lang) or short(prop, base)
             lines = wrap(text, row_chars - 2)
             lines[-1] += " →"
             boxes[link[0]].rows.append((link, lines))
@@ -326,7 +327,7 @@ def _edge(
             f'<path d="{d}" fill="none" stroke="#333" stroke-dasharray="5,3" '
             f'marker-end="url(#triangle)"><title>subclass of</title></path>'
         )
-    name = label(ontology, rdflib.URIRef(prop), lang) or short(rdflib.URIRef(prop), base)
+    name = stated_label(ontology, rdflib.URIRef(prop), lang) or short(rdflib.URIRef(prop), base)
     return (
         f'<path d="{d}" fill="none" stroke="#555" marker-end="url(#arrow)">'
         f"<title>{escape(name)}</title></path>"

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import rdflib
 
 from publisher.rdf.formats import RESULTS, by_token
+from publisher.rdf.labels import preferred
 from publisher.search.relations import FACET_RELATIONS, pairs_query
 from publisher.store.base import Store
 
@@ -145,11 +146,7 @@ class Entry:
 
 def best_label(labels: list[Label], language: str) -> Label | None:
     """Labels come ordered by property preference; pick by language first."""
-    for wanted in (language, ""):
-        for label in labels:
-            if label.language == wanted:
-                return label
-    return labels[0] if labels else None
+    return preferred(labels, (language, ""), lambda label: label.language)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
+from publisher.rdf.vocabulary import LANGUAGES
 from publisher.search.index import FACETS, Label, Result, SearchIndex
-from publisher.web.negotiation import LANGUAGES
 
 if TYPE_CHECKING:
     from publisher.views.search import Query

@@ -21,15 +21,15 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 import rdflib
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.namespace import RDF, SH
 
 from publisher.graph import progress
 from publisher.graph.sources import Dataset, load, to_rdflib
+from publisher.rdf.labels import LABEL_PREDICATES, preferred
 
 if TYPE_CHECKING:
     from publisher.validation.cache import ValidationCache
 
-_SCHEMA_NAME = rdflib.URIRef("https://schema.org/name")
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
@@ -122,16 +122,19 @@ class Report:
         return "\n".join(lines)
 
 
+#: Reports are read in English first; a focus node labelled in neither falls back to any.
+_REPORT_LANGUAGES = ("en", "fr", "")
+
+
 def _label(graph: rdflib.Graph, node: rdflib.term.Node) -> str | None:
-    labels: dict[str, str] = {}
-    for prop in (SKOS.prefLabel, RDFS.label, _SCHEMA_NAME):
-        for value in graph.objects(node, prop):
-            if isinstance(value, rdflib.Literal):
-                labels.setdefault(value.language or "", str(value))
-    for lang in ("en", "fr", ""):
-        if lang in labels:
-            return labels[lang]
-    return next(iter(labels.values()), None)  # no English or French label
+    values = [
+        value
+        for prop in LABEL_PREDICATES
+        for value in graph.objects(node, prop)
+        if isinstance(value, rdflib.Literal)
+    ]
+    found = preferred(values, _REPORT_LANGUAGES, lambda value: value.language or "")
+    return None if found is None else str(found)
 
 
 def _text(node: rdflib.term.Node | None) -> str | None:
@@ -277,17 +280,15 @@ def _store_label(store: ox.Store, graphs: list[ox.NamedNode], node: object) -> s
     """As :func:`_label`, read from the store (the data never goes through rdflib)."""
     if not isinstance(node, ox.NamedNode | ox.BlankNode):
         return None
-    labels: dict[str, str] = {}
-    for prop in (SKOS.prefLabel, RDFS.label, _SCHEMA_NAME):
-        for graph in graphs:
-            for quad in store.quads_for_pattern(node, ox.NamedNode(str(prop)), None, graph):
-                value = quad.object
-                if isinstance(value, ox.Literal):
-                    labels.setdefault(value.language or "", value.value)
-    for lang in ("en", "fr", ""):
-        if lang in labels:
-            return labels[lang]
-    return next(iter(labels.values()), None)
+    values = [
+        quad.object
+        for prop in LABEL_PREDICATES
+        for graph in graphs
+        for quad in store.quads_for_pattern(node, ox.NamedNode(str(prop)), None, graph)
+        if isinstance(quad.object, ox.Literal)
+    ]
+    found = preferred(values, _REPORT_LANGUAGES, lambda value: value.language or "")
+    return None if found is None else found.value
 
 
 def _results_of(triples: list[ox.Triple], label: Callable[[object], str | None]) -> list[Result]:

@@ -19,7 +19,7 @@ from publisher.ontology import diagram
 from publisher.ontology import docs as ontology_docs
 from publisher.ontology.versions import ontology_version, ontology_version_iri
 from publisher.rdf.formats import RDF, RESOURCE, Format
-from publisher.rdf.terms import PREFIXES
+from publisher.rdf.terms import prefixes as term_prefixes
 from publisher.web.context import publication
 from publisher.web.negotiation import negotiate, negotiate_language
 from publisher.workflow.lint import declared_terms, rim
@@ -39,7 +39,7 @@ def serialize(pub: Publication, role: str, fmt: Format) -> bytes:
     ]
     items = quads if fmt.quads else [q.triple for q in quads]
     base = pub.dataset.base_url
-    prefixes = {k: v.replace("http://127.0.0.1:8080/", base) for k, v in PREFIXES.items()}
+    prefixes = term_prefixes(base)
     target = fmt.oxigraph
     assert isinstance(target, ox.RdfFormat)
     if target in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD):

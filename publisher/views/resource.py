@@ -10,12 +10,12 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from publisher import queries
 from publisher.rdf.formats import HTML, RESOURCE, Format, by_extension
 from publisher.rdf.labels import fetch_labels
+from publisher.rdf.vocabulary import LANGUAGES
 from publisher.render import html, jsonld, links, rdf
 from publisher.web import memo
 from publisher.web.caching import etag
 from publisher.web.context import publication
 from publisher.web.negotiation import (
-    LANGUAGES,
     NotAcceptable,
     negotiate,
     negotiate_language,

@@ -21,11 +21,12 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest
 
 from publisher.rdf.formats import HTML, Format
+from publisher.rdf.vocabulary import LANGUAGES
 from publisher.search.index import FACETS, IndexCache, SearchIndex
 from publisher.search.render import PREFIXES, TERM, page_context, short_value, to_jsonld
 from publisher.store.base import StoreError
 from publisher.web.context import publication
-from publisher.web.negotiation import LANGUAGES, negotiate, negotiate_language
+from publisher.web.negotiation import negotiate, negotiate_language
 
 bp = Blueprint("search", __name__)
 log = logging.getLogger(__name__)

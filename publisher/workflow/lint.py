@@ -19,8 +19,9 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
+from publisher.rdf.vocabulary import LANGUAGES, SLUG
+
 SCHEMA = "https://schema.org/"
-LANGUAGES = ("fr", "en")
 TERM_TYPES = (
     OWL.Class,
     RDFS.Class,
@@ -41,7 +42,6 @@ ALIGNMENTS = (
     *MATCHES,
 )
 _NO_COUNTERPART = re.compile(r"\b(no|not|none|aucun|aucune|pas de)\b", re.IGNORECASE)
-SLUG = r"[a-z0-9][a-z0-9-]*"
 _MINTED = re.compile(
     rf"^(id/[a-z][a-z-]*/{SLUG}|ontology|ontology#\w+|ontology/\d+\.\d+\.\d+"
     rf"|shapes|shapes#[\w-]+|graph/(ontology|data|shapes))$"

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import rdflib
 
-from publisher.workflow.lint import SLUG, unused_prefixes
+from publisher.rdf.vocabulary import SLUG
+from publisher.workflow.lint import unused_prefixes
 
 KINDS = ("centre", "modality", "specialty", "procedure", "aspect")
 PREFIXES = {
