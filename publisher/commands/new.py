@@ -24,10 +24,6 @@ REQUIRED = {
 }
 
 
-#: Option names that differ from :class:`Entity` field names.
-_FIELDS = {"alt_label": "alt_labels", "schema_term": "schema", "specialty": "specialties"}
-
-
 def interactive() -> bool:
     """Whether a person is at the keyboard to answer prompts."""
     return sys.stdin.isatty()

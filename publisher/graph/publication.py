@@ -81,7 +81,7 @@ class Publication:
         return bool(getattr(self.store, "external", False))
 
     @classmethod
-    def open(cls, settings: Settings, load_store: bool = True) -> Publication:
+    def open(cls, settings: Settings) -> Publication:
         """Prepare the data and put it in the configured store.
 
         A remote store is served as it is: its content was validated and loaded by
@@ -93,8 +93,7 @@ class Publication:
             publication.reload()
             return publication
         dataset, report = prepare(settings)
-        if load_store:
-            store.load(dataset)
+        store.load(dataset)
         return cls(settings=settings, store=store, dataset=dataset, report=report)
 
     def follow(self) -> None:

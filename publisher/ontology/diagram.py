@@ -213,7 +213,6 @@ def render_svg(
     ontology: rdflib.Graph,
     base: str,
     lang: str = "en",
-    href_prefix: str = "",
     shapes: rdflib.Graph | None = None,
     data: rdflib.Graph | None = None,
 ) -> str:
@@ -263,7 +262,7 @@ def render_svg(
     for link in links:
         out.append(_edge(link, boxes, box_w, loops, ontology, lang, base))
     for node in nodes:
-        out.append(_box(boxes[node], box_w, ns, href_prefix))
+        out.append(_box(boxes[node], box_w, ns))
     out.append("</svg>")
     return "\n".join(out)
 
@@ -334,11 +333,11 @@ def _edge(
     )
 
 
-def _box(box: Box, box_w: float, ns: str, href_prefix: str) -> str:
+def _box(box: Box, box_w: float, ns: str) -> str:
     """The box, its title (linked to the term) and its property rows."""
     ours = box.node.startswith(ns)
     fill = "#e8f0fb" if ours else "#f3f3f3"
-    link = f"{href_prefix}#{box.node[len(ns) :]}" if ours else box.node
+    link = f"#{box.node[len(ns) :]}" if ours else box.node
     parts = [
         f'<g class="class"><a href="{escape(link)}"><rect x="{box.x:.1f}" y="{box.y:.1f}" '
         f'width="{box_w:.1f}" height="{box.height:.1f}" rx="4" fill="{fill}" stroke="#357"/>'
@@ -356,7 +355,7 @@ def _box(box: Box, box_w: float, ns: str, href_prefix: str) -> str:
             f'<line x1="{box.x:.1f}" y1="{top:.1f}" x2="{box.x + box_w:.1f}" y2="{top:.1f}" '
             f'stroke="#b8c6d6"/>'
         )
-        href = f"{href_prefix}#{prop[len(ns) :]}" if prop.startswith(ns) else prop
+        href = f"#{prop[len(ns) :]}" if prop.startswith(ns) else prop
         texts = "".join(
             f'<text class="row" x="{box.x + PAD:.1f}" y="{top + LINE_H * (i + 1) - 1:.1f}" '
             f'fill="#124">{escape(line)}</text>'

@@ -13,8 +13,6 @@ import pyoxigraph as ox
 
 from publisher.store.base import StoreError
 
-_RESULT_LINE_FORMATS = (ox.QueryResultsFormat.TSV, ox.RdfFormat.N_TRIPLES)
-
 
 class Results(bytes):
     """Serialised results; ``cut_at`` is the row limit when rows were left out."""

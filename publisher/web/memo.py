@@ -3,7 +3,7 @@
 Pages, VoID and the sitemap depend only on the loaded data and on the request's
 format and language, so they are kept per data version: a reload changes the
 version, and old entries age out. Python rendering is the bottleneck here
-(FIELD-NOTES: the web layer, not the store), so this is where caching pays.
+(measured: the web layer, not the store), so this is where caching pays.
 """
 
 from __future__ import annotations
