@@ -16,8 +16,10 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from publisher.config import PROJECT_ROOT, Settings
-from publisher.graph.sources import Dataset, RdfSyntaxError, SourceError, discover, parse
+from publisher.commands.exits import reading_files
+from publisher.commands.options import paths_argument, settings_from
+from publisher.config import PROJECT_ROOT
+from publisher.graph.sources import Dataset, RdfSyntaxError, discover, parse
 from publisher.validation.shapes import Report, validate_dataset
 from publisher.workflow.lint import Finding, lint
 
@@ -134,7 +136,7 @@ def to_text(findings: list[Finding], files: int) -> str:
 
 
 @click.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @click.option("--base-url", help="Base URL that relative IRIs resolve against.")
 @click.option(
     "--format",
@@ -155,15 +157,10 @@ def check_command(
     prefix, no dangling skos:broader, unique prefLabels per scheme, IRIs minted
     as id/{kind}/{slug}.
     """
-    settings = Settings.from_env().with_changes(base_url=base_url)
-    if paths:
-        settings = settings.with_changes(data_paths=paths)
-    try:
+    settings = settings_from(paths, base_url=base_url)
+    with reading_files():
         findings = check(settings.data_paths, settings.base_url)
         files = len(discover(settings.data_paths))
-    except SourceError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
     failed = any(f.severity == "error" or strict for f in findings)
     if output_format == "json":
         payload = {
@@ -176,6 +173,3 @@ def check_command(
     else:
         click.echo(to_text(findings, files))
     sys.exit(1 if failed else 0)
-
-
-COMMANDS = [check_command]

@@ -98,6 +98,3 @@ def new_command(kind: str, output: Path | None, force: bool, **values: object) -
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}; fill in anything missing, then run: publisher check", err=True)
-
-
-COMMANDS = [new_command]
