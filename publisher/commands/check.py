@@ -17,7 +17,7 @@ import click
 import pyoxigraph as ox
 
 from publisher.commands.exits import reading_files
-from publisher.commands.options import paths_argument, settings_from
+from publisher.commands.options import format_option, paths_argument, settings_from
 from publisher.config import PROJECT_ROOT
 from publisher.graph.sources import Dataset, RdfSyntaxError, discover, parse
 from publisher.validation.shapes import Report, validate_dataset
@@ -138,14 +138,7 @@ def to_text(findings: list[Finding], files: int) -> str:
 @click.command("check")
 @paths_argument
 @click.option("--base-url", help="Base URL that relative IRIs resolve against.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report for people (text) or for CI (json).",
-)
+@format_option("text", "json", help="Report for people (text) or for CI (json).")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def check_command(
     paths: tuple[Path, ...], base_url: str | None, output_format: str, strict: bool

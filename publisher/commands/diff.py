@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from publisher.commands.exits import reading_files
+from publisher.commands.options import format_option
 from publisher.config import PROJECT_ROOT
 from publisher.workflow.diff import SnapshotError, compare_folders, snapshot, to_text
 
@@ -23,13 +24,7 @@ from publisher.workflow.diff import SnapshotError, compare_folders, snapshot, to
     show_default=True,
     help="Git repository that revisions refer to.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@format_option("text", "json")
 @click.option(
     "--check-version",
     is_flag=True,

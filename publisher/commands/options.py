@@ -6,15 +6,30 @@ over it, and an option left out keeps the environment's value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from publisher.config import Settings
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 #: Files or folders of RDF; none means the project's ontology/, data/ and shapes/.
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+
+
+def format_option(*choices: str, help: str | None = None) -> Callable[[F], F]:
+    """``--format`` (as ``output_format``) among ``choices``, the first by default."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
 
 
 def settings_from(paths: tuple[Path, ...], **changes: Any) -> Settings:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from publisher.commands.exits import reading_files
-from publisher.commands.options import paths_argument, settings_from
+from publisher.commands.options import format_option, paths_argument, settings_from
 from publisher.graph import progress
 from publisher.graph.sources import load
 from publisher.validation.shapes import validate_dataset
@@ -18,13 +18,8 @@ from publisher.validation.shapes import validate_dataset
 @paths_argument
 @click.option("--base-url", help="Base URL that relative IRIs resolve against.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too, not only on violations.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "turtle"]),
-    default="text",
-    show_default=True,
-    help="Report for people (text) or machines (json, turtle).",
+@format_option(
+    "text", "json", "turtle", help="Report for people (text) or machines (json, turtle)."
 )
 def validate_command(
     paths: tuple[Path, ...], base_url: str | None, strict: bool, output_format: str
