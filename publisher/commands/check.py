@@ -20,7 +20,8 @@ from publisher.commands.exits import reading_files
 from publisher.commands.options import format_option, paths_argument, settings_from
 from publisher.config import PROJECT_ROOT
 from publisher.graph.sources import Dataset, RdfSyntaxError, discover, parse
-from publisher.validation.shapes import Report, validate_dataset
+from publisher.validation.report import Report
+from publisher.validation.shapes import validate_dataset
 from publisher.workflow.lint import Finding, lint
 
 _PREFIX = re.compile(r"(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)

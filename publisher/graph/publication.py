@@ -13,7 +13,8 @@ from publisher.config import PROJECT_ROOT, Settings
 from publisher.graph.sources import Dataset, load
 from publisher.store import Store, StoreError, open_store
 from publisher.validation.cache import ValidationCache, default_folder
-from publisher.validation.shapes import Report, validate_dataset
+from publisher.validation.report import Report
+from publisher.validation.shapes import validate_dataset
 
 log = logging.getLogger(__name__)
 PROJECT_SHAPES = (PROJECT_ROOT / "shapes",)
