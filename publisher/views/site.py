@@ -14,7 +14,7 @@ from publisher.rdf.formats import RDF, Format
 from publisher.rdf.labels import fetch_labels, find_label
 from publisher.rdf.vocabulary import LANGUAGES
 from publisher.render import jsonld, rdf
-from publisher.render.html import Linker
+from publisher.render.linker import Linker
 from publisher.render.links import doc_path
 from publisher.render.text import TEXT
 from publisher.web import memo
