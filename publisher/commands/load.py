@@ -19,6 +19,7 @@ from publisher.store.remote import (
 )
 
 
+# Long in its options and help text only; the body is about forty lines.
 @click.command("load")
 @paths_argument
 @click.option("--to", "query_url", required=True, help="The store's SPARQL query endpoint URL.")

@@ -12,6 +12,7 @@ from publisher.commands.options import paths_argument, settings_from
 from publisher.graph import progress
 
 
+# Long in its options and help text only; the body is about forty lines.
 @click.command("serve")
 @paths_argument
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")

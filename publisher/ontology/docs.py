@@ -140,6 +140,7 @@ def shapes_index(shapes: rdflib.Graph) -> dict[rdflib.term.Node, set[rdflib.URIR
     return index
 
 
+# Long: one record per term and per concept, field by field, sharing the link() closure.
 def build(
     ontology: rdflib.Graph,
     shapes: rdflib.Graph,
