@@ -11,8 +11,8 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from publisher.validation.shapes import Report as Report
-from publisher.validation.shapes import validate as validate
+from publisher.validation.reference import validate as validate
+from publisher.validation.report import Report as Report
 
 REPO = Path(__file__).resolve().parents[1]
 TESTS = REPO / "tests"

@@ -21,6 +21,7 @@ import rdflib
 
 from publisher.graph.sources import to_ox
 from publisher.queries import iri_term
+from publisher.rdf.prefixes import subset
 from publisher.store.base import Store
 
 PAGE_SIZE = 100
@@ -28,25 +29,11 @@ SORTED_UP_TO = 10_000
 POSITIONS = ("subject", "predicate", "object")
 VARIABLES = dict(zip(POSITIONS, ("s", "p", "o"), strict=True))
 
-HYDRA = "http://www.w3.org/ns/hydra/core#"
-VOID = "http://rdfs.org/ns/void#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-FOAF = "http://xmlns.com/foaf/0.1/"
-DCTERMS = "http://purl.org/dc/terms/"
-PREFIXES = {
-    "hydra": HYDRA,
-    "void": VOID,
-    "rdf": RDF,
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": XSD,
-    "foaf": FOAF,
-    "dcterms": DCTERMS,
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "schema": "https://schema.org/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-}
+PREFIXES = subset(
+    "hydra", "void", "rdf", "rdfs", "xsd", "foaf", "dcterms", "skos", "schema", "prov", "oa"
+)
+HYDRA, VOID, RDF = PREFIXES["hydra"], PREFIXES["void"], PREFIXES["rdf"]
+XSD, FOAF, DCTERMS = PREFIXES["xsd"], PREFIXES["foaf"], PREFIXES["dcterms"]
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _LANGUAGE = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")

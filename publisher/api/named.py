@@ -24,11 +24,10 @@ from importlib.resources import files
 import rdflib
 
 from publisher.queries import iri_term
+from publisher.rdf.vocabulary import LANGUAGES, SLUG
 from publisher.search import relations
-from publisher.web.negotiation import LANGUAGES
 
 _HEADER = re.compile(r"#\s*(title|description|param):\s?(.*)")
-_SLUG = r"[a-z0-9][a-z0-9-]*"
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _TYPE = re.compile(r"id(:[a-z]+)?|iri|language|string|integer")
 MAX_STRING = 200
@@ -51,9 +50,9 @@ class Parameter:
         """The regular expression a value must match (for validation and OpenAPI)."""
         if self.type.startswith("id:"):
             kind = self.type[3:]
-            return f"^({_SLUG}|{re.escape(f'{base_url}id/{kind}/')}{_SLUG})$"
+            return f"^({SLUG}|{re.escape(f'{base_url}id/{kind}/')}{SLUG})$"
         if self.type == "id":
-            return f"^(({re.escape(f'{base_url}id/')})?[a-z]+/{_SLUG})$"
+            return f"^(({re.escape(f'{base_url}id/')})?[a-z]+/{SLUG})$"
         if self.type == "iri":
             return r'^https?://[^\s<>"{}|^`\\]+$'
         if self.type == "integer":

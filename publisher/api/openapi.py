@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from publisher.api.named import NamedQuery, Parameter
-from publisher.web.negotiation import LANGUAGES
+from publisher.rdf.vocabulary import LANGUAGES
 
 VERSION = "3.0.3"
 FORMATS = ("json", "csv", "jsonld")

@@ -24,10 +24,6 @@ REQUIRED = {
 }
 
 
-#: Option names that differ from :class:`Entity` field names.
-_FIELDS = {"alt_label": "alt_labels", "schema_term": "schema", "specialty": "specialties"}
-
-
 def interactive() -> bool:
     """Whether a person is at the keyboard to answer prompts."""
     return sys.stdin.isatty()
@@ -102,6 +98,3 @@ def new_command(kind: str, output: Path | None, force: bool, **values: object) -
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}; fill in anything missing, then run: publisher check", err=True)
-
-
-COMMANDS = [new_command]

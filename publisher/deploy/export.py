@@ -28,12 +28,12 @@ from werkzeug.test import TestResponse
 
 from publisher.fhir.index import static_paths
 from publisher.rdf.formats import RESOURCE, by_media_type
+from publisher.rdf.vocabulary import LANGUAGES
 
 #: Where crawling starts besides the store's resources.
 SEEDS = ("/", "/sitemap.xml", "/robots.txt", "/.well-known/void", "/ontology", "/shapes")
 #: Dynamic services: they answer queries, so a static copy makes no sense.
 DYNAMIC = ("/sparql", "/search", "/fragments", "/api", "/healthz")
-LANGUAGES = ("fr", "en")
 MAX_PAGES = 100_000
 _TEXT_TYPES = ("text/", "application/xml", "application/json", "application/ld+json")
 _EXTRA_EXTENSIONS = {

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from publisher.deploy.export import LANGUAGES
 from publisher.rdf.formats import HTML, RDF, RESOURCE
+from publisher.rdf.vocabulary import LANGUAGES
 
 #: Extensions besides the resource formats that an export contains.
 OTHER_TYPES = {
@@ -37,6 +37,7 @@ def _pattern(media_types: tuple[str, ...]) -> str:
     return "~*(" + "|".join(re.escape(m) for m in wanted) + ")"
 
 
+# Long: most of it is the nginx configuration itself, one template to read whole.
 def site_config(root: Path, listen: str = "8080", server_name: str = "_") -> str:
     """The ``map`` tables and the ``server`` block for an export in ``root``."""
     offered = ", ".join(f.media_type for f in RESOURCE)

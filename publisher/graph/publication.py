@@ -15,7 +15,8 @@ from publisher.store import Store, StoreError, disk
 from publisher.store.choose import open_store
 from publisher.store.content import digest
 from publisher.validation.cache import ValidationCache, default_folder
-from publisher.validation.shapes import Report, validate_dataset
+from publisher.validation.report import Report
+from publisher.validation.shapes import validate_dataset
 
 log = logging.getLogger(__name__)
 PROJECT_SHAPES = (PROJECT_ROOT / "shapes",)
@@ -93,7 +94,7 @@ class Publication:
         return self.store.external
 
     @classmethod
-    def open(cls, settings: Settings, load_store: bool = True) -> Publication:
+    def open(cls, settings: Settings) -> Publication:
         """Prepare the data and put it in the configured store.
 
         A remote store is served as it is: its content was validated and loaded by
@@ -105,8 +106,7 @@ class Publication:
             publication.reload()
             return publication
         dataset, report = prepare(settings)
-        if load_store:
-            store.load(dataset)
+        store.load(dataset)
         return cls(settings=settings, store=store, dataset=dataset, report=report)
 
     def follow(self) -> None:

@@ -4,9 +4,9 @@ No external service or layout engine. Each class is a box that lists its
 outgoing properties as rows, UML-style, and each row's arrow runs to the
 target class; subclass links are dashed with a hollow head. Labels therefore
 live inside boxes and cannot pile on each other. Classes are placed in
-columns by the longest chain of links leading to them, and the columns are
-sized to fit :data:`MAX_WIDTH` (the page's text column); text that does not
-fit a box wraps onto more lines instead of being cut.
+columns (:mod:`publisher.ontology.layout`), sized to fit :data:`MAX_WIDTH`
+(the page's text column); text that does not fit a box wraps onto more lines
+instead of being cut.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from html import escape
 
 import rdflib
-from rdflib.namespace import OWL, RDF, RDFS, SH
 
+from publisher.ontology.layout import Link, edges, layout
 from publisher.ontology.vocabulary import CLASS_TYPES, declared_terms, rim
-from publisher.rdf.terms import label, short
+from publisher.rdf.labels import stated_label
+from publisher.rdf.terms import short
 
 MAX_WIDTH = 900
 """The widest the diagram may be: ``main`` in style.css is 60rem less padding (912 px)."""
@@ -27,127 +28,6 @@ CHAR_W = 0.62 * FONT
 """A safe average advance for sans-serif text (bold is wider: :data:`BOLD_W`)."""
 BOLD_W = 0.7 * FONT
 MIN_BOX, MAX_BOX = 150, 220
-
-Link = tuple[str, str, str, str]
-
-
-def edges(
-    ontology: rdflib.Graph,
-    base: str,
-    shapes: rdflib.Graph | None = None,
-    data: rdflib.Graph | None = None,
-) -> list[Link]:
-    """``(source, target, kind, property)``: sub-class links and properties between classes.
-
-    Properties come from the ontology's domains and ranges, and from shapes
-    that give a property of a class a ``sh:class`` (e.g. a centre's
-    ``schema:parentOrganization`` is a group). A class that neither links
-    gets the links the data makes between instances of the ontology's
-    classes, so no box floats alone. ``kind`` is ``subclass`` or ``property``.
-    """
-    ns = rim(base)
-    terms = declared_terms(ontology, ns)
-    classes = {t for t, k in terms.items() if k & set(CLASS_TYPES)}
-    found: list[Link] = []
-    for cls in sorted(classes):
-        for sup in ontology.objects(cls, RDFS.subClassOf):
-            if sup in classes:
-                found.append((str(sup), str(cls), "subclass", ""))
-    for prop, kinds in sorted(terms.items()):
-        if OWL.ObjectProperty not in kinds:
-            continue
-        for domain in ontology.objects(prop, RDFS.domain):
-            for target in ontology.objects(prop, RDFS.range):
-                if domain in classes or target in classes:
-                    found.append((str(domain), str(target), "property", str(prop)))
-    for source, path, target in _shape_links(shapes) if shapes is not None else []:
-        if source in classes and target in classes:
-            link = (str(source), str(target), "property", str(path))
-            if link not in found:
-                found.append(link)
-    linked = {s for s, *_ in found} | {t for _, t, *_ in found}
-    lonely = {str(c) for c in classes} - linked
-    for link in _data_links(data, classes) if data is not None else []:
-        if (link[0] in lonely or link[1] in lonely) and link not in found:
-            found.append(link)
-    return found
-
-
-def _shape_links(shapes: rdflib.Graph) -> list[tuple[rdflib.term.Node, ...]]:
-    links = []
-    for shape in set(shapes.subjects(SH.targetClass, None)):
-        for node in [shape, *shapes.objects(shape, SH.property)]:
-            path, target = shapes.value(node, SH.path), shapes.value(node, SH["class"])
-            if isinstance(path, rdflib.URIRef) and target is not None:
-                links += [(c, path, target) for c in shapes.objects(shape, SH.targetClass)]
-    return sorted(links)
-
-
-def _data_links(data: rdflib.Graph, classes: set[rdflib.URIRef]) -> list[Link]:
-    """Properties the data uses from an instance of one class to an instance of another."""
-    types: dict[rdflib.term.Node, set[rdflib.term.Node]] = {}
-    for thing, cls in data.subject_objects(RDF.type):
-        if cls in classes:
-            types.setdefault(thing, set()).add(cls)
-    found: set[Link] = set()
-    for thing, own in types.items():
-        for prop, value in data.predicate_objects(thing):
-            if value in types and not str(prop).startswith(str(RDF)):
-                pairs = ((a, b) for a in own for b in types[value])
-                found |= {(str(a), str(b), "property", str(prop)) for a, b in pairs}
-    return sorted(found)
-
-
-def layout(nodes: list[str], links: list[Link]) -> dict[str, tuple[int, int]]:
-    """Column and row of each node.
-
-    Column = fewest links from a class nothing points to (breadth first, so
-    long chains do not widen the diagram); rows are ordered by the mean row
-    of each node's neighbours in earlier columns, to cut crossings; nodes
-    without any link go to a band under the others.
-    """
-    outgoing: dict[str, list[str]] = {n: [] for n in nodes}
-    incoming: dict[str, int] = {n: 0 for n in nodes}
-    linked: set[str] = set()
-    for source, target, _, _ in links:
-        linked |= {source, target}
-        if source != target:
-            outgoing[source].append(target)
-            incoming[target] += 1
-    column: dict[str, int] = {}
-    pending = [n for n in nodes if n in linked]
-    while len(column) < len(linked):
-        roots = [n for n in pending if n not in column and incoming[n] == 0]
-        frontier = roots or [next(n for n in pending if n not in column)]
-        for node in frontier:
-            column[node] = 0 if not column else min(column.values())
-        while frontier:
-            following = []
-            for node in frontier:
-                for nxt in outgoing[node]:
-                    if nxt not in column:
-                        column[nxt] = column[node] + 1
-                        following.append(nxt)
-            frontier = following
-    placed: dict[str, tuple[int, int]] = {}
-    for col in sorted(set(column.values())):
-        members = [n for n in nodes if column.get(n) == col]
-
-        def weight(node: str, col: int = col, members: list[str] = members) -> float:
-            rows = [
-                placed[s][1]
-                for s, t, _, _ in links
-                if t == node and s in placed and placed[s][0] < col
-            ]
-            return sum(rows) / len(rows) if rows else float(members.index(node))
-
-        for row, node in enumerate(sorted(members, key=weight)):
-            placed[node] = (col, row)
-    width = max((c for c, _ in placed.values()), default=0) + 1
-    first = max((r for _, r in placed.values()), default=-1) + 1
-    for index, node in enumerate(n for n in nodes if n not in linked):
-        placed[node] = (index % width, first + index // width)
-    return placed
 
 
 def wrap(text: str, chars: int) -> list[str]:
@@ -212,7 +92,6 @@ def render_svg(
     ontology: rdflib.Graph,
     base: str,
     lang: str = "en",
-    href_prefix: str = "",
     shapes: rdflib.Graph | None = None,
     data: rdflib.Graph | None = None,
 ) -> str:
@@ -229,14 +108,14 @@ def render_svg(
     def name(node: str) -> str:
         term = rdflib.URIRef(node)
         if node.startswith(ns):
-            return label(ontology, term, lang) or short(term, base)
+            return stated_label(ontology, term, lang) or short(term, base)
         return short(term, base)
 
     boxes = {n: Box(n, wrap(name(n), title_chars)) for n in nodes}
     for link in links:
         if link[2] == "property":
             prop = rdflib.URIRef(link[3])
-            text = label(ontology, prop, lang) or short(prop, base)
+            text = stated_label(ontology, prop, lang) or short(prop, base)
             lines = wrap(text, row_chars - 2)
             lines[-1] += " →"
             boxes[link[0]].rows.append((link, lines))
@@ -262,7 +141,7 @@ def render_svg(
     for link in links:
         out.append(_edge(link, boxes, box_w, loops, ontology, lang, base))
     for node in nodes:
-        out.append(_box(boxes[node], box_w, ns, href_prefix))
+        out.append(_box(boxes[node], box_w, ns))
     out.append("</svg>")
     return "\n".join(out)
 
@@ -326,18 +205,18 @@ def _edge(
             f'<path d="{d}" fill="none" stroke="#333" stroke-dasharray="5,3" '
             f'marker-end="url(#triangle)"><title>subclass of</title></path>'
         )
-    name = label(ontology, rdflib.URIRef(prop), lang) or short(rdflib.URIRef(prop), base)
+    name = stated_label(ontology, rdflib.URIRef(prop), lang) or short(rdflib.URIRef(prop), base)
     return (
         f'<path d="{d}" fill="none" stroke="#555" marker-end="url(#arrow)">'
         f"<title>{escape(name)}</title></path>"
     )
 
 
-def _box(box: Box, box_w: float, ns: str, href_prefix: str) -> str:
+def _box(box: Box, box_w: float, ns: str) -> str:
     """The box, its title (linked to the term) and its property rows."""
     ours = box.node.startswith(ns)
     fill = "#e8f0fb" if ours else "#f3f3f3"
-    link = f"{href_prefix}#{box.node[len(ns) :]}" if ours else box.node
+    link = f"#{box.node[len(ns) :]}" if ours else box.node
     parts = [
         f'<g class="class"><a href="{escape(link)}"><rect x="{box.x:.1f}" y="{box.y:.1f}" '
         f'width="{box_w:.1f}" height="{box.height:.1f}" rx="4" fill="{fill}" stroke="#357"/>'
@@ -355,7 +234,7 @@ def _box(box: Box, box_w: float, ns: str, href_prefix: str) -> str:
             f'<line x1="{box.x:.1f}" y1="{top:.1f}" x2="{box.x + box_w:.1f}" y2="{top:.1f}" '
             f'stroke="#b8c6d6"/>'
         )
-        href = f"{href_prefix}#{prop[len(ns) :]}" if prop.startswith(ns) else prop
+        href = f"#{prop[len(ns) :]}" if prop.startswith(ns) else prop
         texts = "".join(
             f'<text class="row" x="{box.x + PAD:.1f}" y="{top + LINE_H * (i + 1) - 1:.1f}" '
             f'fill="#124">{escape(line)}</text>'

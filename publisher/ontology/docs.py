@@ -16,9 +16,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from publisher.graph.sources import graph_iri
-from publisher.ontology.vocabulary import LANGUAGES, NOTES, SCHEMA, concepts, declared_terms, rim
-from publisher.rdf.labels import external_code, statement_label
-from publisher.rdf.terms import canonical, label, short
+from publisher.ontology.vocabulary import NOTES, SCHEMA, concepts, declared_terms, rim
+from publisher.rdf.labels import external_code, stated_label, statement_label
+from publisher.rdf.terms import canonical, short
+from publisher.rdf.vocabulary import LANGUAGES
 from publisher.store import Store
 
 KIND_NAMES = {
@@ -139,6 +140,7 @@ def shapes_index(shapes: rdflib.Graph) -> dict[rdflib.term.Node, set[rdflib.URIR
     return index
 
 
+# Long: one record per term and per concept, field by field, sharing the link() closure.
 def build(
     ontology: rdflib.Graph,
     shapes: rdflib.Graph,
@@ -154,7 +156,9 @@ def build(
     both = ontology + data
 
     def link(node: rdflib.term.Node) -> Link:
-        text = label(both, node, lang) or statement_label(both, node, lang) or short(node, base)
+        text = (
+            stated_label(both, node, lang) or statement_label(both, node, lang) or short(node, base)
+        )
         if str(node).startswith(ns):
             return Link(str(node), text, "#" + str(node)[len(ns) :])
         if str(node).startswith(SCHEMA) or not str(node).startswith(base):
@@ -186,7 +190,7 @@ def build(
         sections[doc.kind].append(doc)
     for concept in sorted(concepts(data)):
         scheme = data.value(concept, SKOS.inScheme)
-        title = label(data, scheme, lang) if scheme is not None else None
+        title = stated_label(data, scheme, lang) if scheme is not None else None
         alignments = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch)
         matches = [o for p in alignments for o in data.objects(concept, p)]
         types = [t for t in data.objects(concept, RDF.type) if str(t).startswith(ns)]
@@ -264,7 +268,7 @@ def shape_docs(shapes: rdflib.Graph, base: str) -> list[ShapeDoc]:
                 for o in shapes.objects(shape, p)
             ]
             constraints = sorted(
-                f"{short(p, base)} {canonical(shapes, o)}"
+                f"{short(p, base)} {canonical(shapes, o, base)}"
                 for p, o in shapes.predicate_objects(shape)
                 if p not in skip
             )

@@ -12,7 +12,6 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 SCHEMA = "https://schema.org/"
-LANGUAGES = ("fr", "en")
 TERM_TYPES = (
     OWL.Class,
     RDFS.Class,

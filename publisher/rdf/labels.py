@@ -15,17 +15,20 @@ and finally to the end of the IRI.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from publisher.queries import iri_term
+from publisher.rdf.vocabulary import LANGUAGES
 from publisher.render.text import TEXT, humanize, statement_verb, term_label
 from publisher.store.base import Store
 
 SCHEMA_NAME = URIRef("https://schema.org/name")
+T = TypeVar("T")
 
 #: Predicates naming a thing, best first.
 LABEL_PREDICATES: tuple[URIRef, ...] = (SKOS.prefLabel, RDFS.label, SCHEMA_NAME)
@@ -33,7 +36,6 @@ LABEL_PREDICATES: tuple[URIRef, ...] = (SKOS.prefLabel, RDFS.label, SCHEMA_NAME)
 #: The parts of a reified statement (a ``rim:Fact``), in reading order.
 STATEMENT_PARTS: tuple[URIRef, ...] = (RDF.subject, RDF.predicate, RDF.object)
 STATEMENT_SEPARATOR = " — "
-LANGUAGES = ("fr", "en")
 
 #: Outside vocabularies whose codes the data aligns to, by IRI namespace: a
 #: reader cannot tell ``77477000`` from ``D014057`` without the vocabulary's name.
@@ -53,20 +55,36 @@ VOCABULARIES: tuple[tuple[str, str], ...] = (
 )
 
 
+def preferred(
+    candidates: Sequence[T], languages: Sequence[str], language_of: Callable[[T], str]
+) -> T | None:
+    """The first candidate in the first of ``languages`` any candidate has, else the
+    first candidate: the one label picker (candidates come best predicate first).
+
+    >>> preferred(["x@de", "y@en", "z@fr"], ("fr", "en"), lambda s: s.split("@")[1])
+    'z@fr'
+    """
+    for wanted in languages:
+        for candidate in candidates:
+            if language_of(candidate) == wanted:
+                return candidate
+    return candidates[0] if candidates else None
+
+
 def pick(literals: Iterable[Node], lang: str) -> Literal | None:
-    """The literal best suited to ``lang``: tagged ``lang``, untagged, then any.
+    """The literal best suited to ``lang``: tagged ``lang`` (or a subtag), untagged, then
+    any; the first by text among equals, so the answer does not depend on graph order.
 
     >>> pick([Literal("a", lang="en"), Literal("b")], "fr")
     rdflib.term.Literal('b')
     """
-    ranked: list[tuple[int, str, Literal]] = []
-    for value in literals:
-        if not isinstance(value, Literal):
-            continue
+
+    def language(value: Literal) -> str:
         tag = (value.language or "").lower()
-        rank = 0 if tag == lang or tag.startswith(lang + "-") else 1 if not tag else 2
-        ranked.append((rank, str(value), value))
-    return min(ranked, key=lambda r: (r[0], r[1]))[2] if ranked else None
+        return lang if tag.startswith(lang + "-") else tag
+
+    found = sorted((v for v in literals if isinstance(v, Literal)), key=str)
+    return preferred(found, (lang, ""), language)
 
 
 def find_label(graph: Graph, node: Node, lang: str) -> Literal | None:
@@ -76,6 +94,15 @@ def find_label(graph: Graph, node: Node, lang: str) -> Literal | None:
         if found is not None:
             return found
     return None
+
+
+def stated_label(graph: Graph, node: Node, lang: str) -> str | None:
+    """The label ``graph`` states for ``node`` under any naming predicate, in ``lang``
+    if one is, else the first; ``None`` when unlabelled (reports and diffs show the IRI).
+    """
+    values = [v for p in LABEL_PREDICATES for v in graph.objects(node, p) if isinstance(v, Literal)]
+    found = preferred(values, (lang,), lambda value: value.language or "")
+    return None if found is None else str(found)
 
 
 def local_name(iri: str) -> str:

@@ -11,40 +11,30 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, XSD
 
-from publisher.config import Settings
+from publisher.rdf.prefixes import COMMON, project, subset
 
-BASE = Settings().base_url
-PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "void": "http://rdfs.org/ns/void#",
-    "schema": "https://schema.org/",
-    "rim": f"{BASE}ontology#",
-    "rimsh": f"{BASE}shapes#",
-}
-
+#: The vocabularies compact names are written in (the project's own are added per base).
+_VOCABULARIES = subset(*COMMON)
 
 _PLAIN = {XSD.integer, XSD.decimal, XSD.double, XSD.boolean}
 
 
-def short(term: rdflib.term.Node, base: str = BASE) -> str:
+def prefixes(base: str) -> dict[str, str]:
+    """Every prefix :func:`short` writes, with the project's own under ``base``."""
+    return _VOCABULARIES | project(base)
+
+
+def short(term: rdflib.term.Node, base: str) -> str:
     """A compact name: ``rim:ImagingCentre``, ``<id/centre/frejus>``, ``"x"@fr``.
 
-    >>> short(rdflib.URIRef(BASE + "id/centre/frejus"))
+    >>> short(rdflib.URIRef("http://h/id/centre/frejus"), "http://h/")
     '<id/centre/frejus>'
+    >>> short(rdflib.URIRef("http://h/ontology#Fact"), "http://h/")
+    'rim:Fact'
     """
     if isinstance(term, rdflib.URIRef):
         text = str(term)
-        for prefix, namespace in PREFIXES.items():
-            namespace = namespace.replace(BASE, base)
+        for prefix, namespace in prefixes(base).items():
             if text.startswith(namespace) and "/" not in text[len(namespace) :]:
                 return f"{prefix}:{text[len(namespace) :]}"
         if text.startswith(base):
@@ -59,41 +49,26 @@ def short(term: rdflib.term.Node, base: str = BASE) -> str:
     return "[]"
 
 
-def canonical(graph: rdflib.Graph, term: rdflib.term.Node | None, depth: int = 0) -> str:
+def canonical(graph: rdflib.Graph, term: rdflib.term.Node | None, base: str, depth: int = 0) -> str:
     """``term`` as text, blank nodes written out by content (lists as ``( … )``)."""
     if term is None:
         return "∅"
     if not isinstance(term, rdflib.BNode) or depth > 8:
-        return short(term)
+        return short(term, base)
     if (term, RDF.first, None) in graph or term == RDF.nil:
-        items = [canonical(graph, i, depth + 1) for i in Collection(graph, term)]
+        items = [canonical(graph, i, base, depth + 1) for i in Collection(graph, term)]
         return "( " + " ".join(items) + " )"
     parts = sorted(
-        f"{short(p)} {canonical(graph, o, depth + 1)}" for p, o in graph.predicate_objects(term)
+        f"{short(p, base)} {canonical(graph, o, base, depth + 1)}"
+        for p, o in graph.predicate_objects(term)
     )
     return "[ " + " ; ".join(parts) + " ]"
 
 
-def descriptions(graph: rdflib.Graph) -> dict[rdflib.URIRef, set[tuple[str, str]]]:
+def descriptions(graph: rdflib.Graph, base: str) -> dict[rdflib.URIRef, set[tuple[str, str]]]:
     """Each IRI subject's ``(predicate, object)`` pairs, blank nodes inlined."""
     found: dict[rdflib.URIRef, set[tuple[str, str]]] = {}
     for s, p, o in graph:
         if isinstance(s, rdflib.URIRef):
-            found.setdefault(s, set()).add((short(p), canonical(graph, o)))
+            found.setdefault(s, set()).add((short(p, base), canonical(graph, o, base)))
     return found
-
-
-def label(graph: rdflib.Graph, node: rdflib.term.Node, lang: str = "en") -> str | None:
-    """A label for people: ``lang`` first, then any."""
-    from rdflib.namespace import RDFS, SKOS
-
-    values = [
-        v
-        for p in (SKOS.prefLabel, RDFS.label, rdflib.URIRef("https://schema.org/name"))
-        for v in graph.objects(node, p)
-        if isinstance(v, rdflib.Literal)
-    ]
-    for value in values:
-        if value.language == lang:
-            return str(value)
-    return str(values[0]) if values else None

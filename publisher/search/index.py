@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from publisher.rdf.labels import preferred
 from publisher.search.words import EXACT, PREFIX, WORD, fold, match_level
 
 #: Facet name → the ``id/{kind}/`` its values live under (``type`` is rdf:type).
@@ -88,11 +89,7 @@ class Entry:
 
 def best_label(labels: list[Label], language: str) -> Label | None:
     """Labels come ordered by property preference; pick by language first."""
-    for wanted in (language, ""):
-        for label in labels:
-            if label.language == wanted:
-                return label
-    return labels[0] if labels else None
+    return preferred(labels, (language, ""), lambda label: label.language)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,21 +9,12 @@ import re
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from publisher.rdf.prefixes import subset
+from publisher.rdf.vocabulary import LANGUAGES
 from publisher.search.index import FACETS, Label, Result, SearchIndex
 from publisher.search.query import Query
-from publisher.web.negotiation import LANGUAGES
 
-PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "schema": "https://schema.org/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "hydra": "http://www.w3.org/ns/hydra/core#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+PREFIXES = subset("rdf", "rdfs", "skos", "schema", "prov", "owl", "hydra", "foaf", "xsd")
 TERM = re.compile(r"(?:([a-z][a-z0-9]*):)?([A-Za-z_][\w.-]*)")
 
 

@@ -23,7 +23,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from publisher.graph.sources import Dataset
-from publisher.validation.shapes import Report, Result
+from publisher.validation.report import Report, Result
 
 #: Bumped when the entry layout or the meaning of a result changes.
 FORMAT = "1"

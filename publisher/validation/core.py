@@ -13,13 +13,9 @@ is used instead (slower, same answer).
 
 from __future__ import annotations
 
-from importlib.metadata import version
-
 import pyoxigraph as ox
 import pyshacl_turbo
 import rdflib
-
-ENGINE = f"pyshacl-turbo {version('pyshacl-turbo')}"
 
 
 def validate(data_ntriples: bytes, shapes: rdflib.Graph) -> tuple[bool, list[ox.Triple]]:

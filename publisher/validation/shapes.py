@@ -1,208 +1,31 @@
-"""SHACL validation: a small report we can print and test, from two engines.
+"""SHACL validation as publishing runs it, fast enough for a million triples.
 
-:func:`validate` is the reference: pyshacl on rdflib graphs, as the project
-always validated. :func:`validate_store` is what publishing runs: the SPARQL
-parts of the shapes on pyoxigraph (:mod:`publisher.validation.sparql`) and the core
-constraints on pyshacl-turbo (:mod:`publisher.validation.core`), the same answers
-at a million triples in seconds instead of hours. ``tests/validation/test_shacl_parity.py``
-keeps the two from drifting.
+:func:`validate_store` runs the SPARQL parts of the shapes on pyoxigraph
+(:mod:`publisher.validation.sparql`) and the core constraints on pyshacl-turbo
+(:mod:`publisher.validation.core`): the answers of the reference engine
+(:mod:`publisher.validation.reference`, pyshacl on rdflib) in seconds instead of
+hours. ``tests/validation/test_shacl_parity.py`` keeps the two from drifting.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.namespace import RDF, SH
 
 from publisher.graph import progress
-from publisher.graph.sources import Dataset, load, to_rdflib
+from publisher.graph.sources import Dataset, load
+from publisher.rdf.labels import LABEL_PREDICATES, preferred
+from publisher.validation.reference import REPORT_LANGUAGES
+from publisher.validation.report import Report, Result, sort_results
 
 if TYPE_CHECKING:
     from publisher.validation.cache import ValidationCache
-
-_SCHEMA_NAME = rdflib.URIRef("https://schema.org/name")
-SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
-
-
-@dataclass(frozen=True)
-class Result:
-    """One SHACL result, with the focus node's label for people."""
-
-    severity: str
-    focus_node: str
-    focus_label: str | None
-    path: str | None
-    value: str | None
-    message: str
-    source_shape: str
-
-
-@dataclass(frozen=True)
-class Report:
-    """The outcome of one validation run.
-
-    ``source`` is the SHACL validation report: an rdflib graph, its N-Triples, or
-    a function that reads them (a cached report), parsed into :attr:`graph` only
-    when someone asks, e.g. ``--format turtle``.
-    """
-
-    conforms: bool
-    results: tuple[Result, ...]
-    source: rdflib.Graph | bytes | Callable[[], bytes]
-
-    @cached_property
-    def graph(self) -> rdflib.Graph:
-        """The SHACL validation report as an rdflib graph."""
-        if isinstance(self.source, rdflib.Graph):
-            return self.source
-        graph = rdflib.Graph()
-        graph.bind("sh", SH)
-        for triple in ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES):
-            graph.add(
-                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-            )
-        return graph
-
-    @property
-    def ntriples(self) -> bytes:
-        """The validation report as N-Triples (what the cache keeps)."""
-        if isinstance(self.source, bytes):
-            return self.source
-        if isinstance(self.source, rdflib.Graph):
-            return self.source.serialize(format="nt", encoding="utf-8")
-        return self.source()
-
-    @property
-    def violations(self) -> tuple[Result, ...]:
-        return tuple(r for r in self.results if r.severity == "Violation")
-
-    @property
-    def warnings(self) -> tuple[Result, ...]:
-        return tuple(r for r in self.results if r.severity != "Violation")
-
-    def passes(self, strict: bool = False) -> bool:
-        """True when publishable: no violations (nor warnings when ``strict``)."""
-        return not (self.results if strict else self.violations)
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {"conforms": self.conforms, "results": [asdict(r) for r in self.results]},
-            ensure_ascii=False,
-            indent=2,
-        )
-
-    def to_text(self) -> str:
-        """Results grouped by severity then shape, readable in a terminal."""
-        if not self.results:
-            return "The data conforms to the shapes: no violation, no warning."
-        lines = [
-            f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)",
-        ]
-        current: tuple[str, str] | None = None
-        for r in self.results:
-            if (r.severity, r.source_shape) != current:
-                current = (r.severity, r.source_shape)
-                lines.append(f"\n{r.severity.upper()}  {r.source_shape}")
-            label = f" ({r.focus_label})" if r.focus_label else ""
-            lines.append(f"  - {r.focus_node}{label}")
-            if r.path:
-                lines.append(f"      path:    {r.path}")
-            if r.value:
-                lines.append(f"      value:   {r.value}")
-            lines.append(f"      message: {r.message}")
-        return "\n".join(lines)
-
-
-def _label(graph: rdflib.Graph, node: rdflib.term.Node) -> str | None:
-    labels: dict[str, str] = {}
-    for prop in (SKOS.prefLabel, RDFS.label, _SCHEMA_NAME):
-        for value in graph.objects(node, prop):
-            if isinstance(value, rdflib.Literal):
-                labels.setdefault(value.language or "", str(value))
-    for lang in ("en", "fr", ""):
-        if lang in labels:
-            return labels[lang]
-    return next(iter(labels.values()), None)  # no English or French label
-
-
-def _text(node: rdflib.term.Node | None) -> str | None:
-    if node is None:
-        return None
-    if isinstance(node, rdflib.BNode):
-        return "[blank node]"
-    return str(node)
-
-
-def path_text(report: rdflib.Graph, path: rdflib.term.Node | None) -> str | None:
-    """A readable SHACL path: IRI, ``a / b`` for sequences, ``a | b`` for alternatives."""
-    if path is None:
-        return None
-    if isinstance(path, rdflib.BNode):
-        alternatives = report.value(path, SH.alternativePath)
-        if alternatives is not None:
-            return " | ".join(str(i) for i in Collection(report, alternatives))
-        inverse = report.value(path, SH.inversePath)
-        if inverse is not None:
-            return f"^{inverse}"
-        if report.value(path, RDF.first) is not None:
-            return " / ".join(str(i) for i in Collection(report, path))
-    return _text(path)
-
-
-def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> Report:
-    """Validate ``data`` against ``shapes`` (no inference; SHACL-SPARQL enabled)."""
-    from pyshacl import validate as pyshacl_validate  # half a second to import: only here
-
-    conforms, report_graph, _ = pyshacl_validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        abort_on_first=False,
-    )
-    results = []
-    # Top-level results only: pyshacl also types the nested sh:detail results of sh:node.
-    for node in report_graph.objects(None, SH.result):
-        focus = report_graph.value(node, SH.focusNode)
-        severity = report_graph.value(node, SH.resultSeverity)
-        messages = [str(m) for m in report_graph.objects(node, SH.resultMessage)]
-        results.append(
-            Result(
-                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                focus_node=_text(focus) or "",
-                focus_label=_label(data, focus) if focus is not None else None,
-                path=path_text(report_graph, report_graph.value(node, SH.resultPath)),
-                value=_text(report_graph.value(node, SH.value)),
-                message="; ".join(sorted(messages)) or "constraint not met",
-                source_shape=_text(report_graph.value(node, SH.sourceShape)) or "",
-            )
-        )
-    return Report(conforms=bool(conforms), results=_sorted(results), source=report_graph)
-
-
-def _sorted(results: Iterable[Result]) -> tuple[Result, ...]:
-    return tuple(
-        sorted(
-            results,
-            key=lambda r: (
-                SEVERITY_ORDER.get(r.severity, 9),
-                r.source_shape,
-                r.focus_node,
-                r.path or "",
-            ),
-        )
-    )
-
 
 _P = {
     name: str(SH[name])
@@ -252,7 +75,7 @@ class _Index:
         return found
 
     def path_text(self, path: object) -> str | None:
-        """As :func:`path_text`, over the index."""
+        """As :func:`publisher.validation.reference.path_text`, over the index."""
         if path is None:
             return None
         if isinstance(path, ox.BlankNode):
@@ -274,20 +97,19 @@ def _ox_text(node: object) -> str:
 
 
 def _store_label(store: ox.Store, graphs: list[ox.NamedNode], node: object) -> str | None:
-    """As :func:`_label`, read from the store (the data never goes through rdflib)."""
+    """As the reference engine labels focus nodes, read from the store (the data never
+    goes through rdflib)."""
     if not isinstance(node, ox.NamedNode | ox.BlankNode):
         return None
-    labels: dict[str, str] = {}
-    for prop in (SKOS.prefLabel, RDFS.label, _SCHEMA_NAME):
-        for graph in graphs:
-            for quad in store.quads_for_pattern(node, ox.NamedNode(str(prop)), None, graph):
-                value = quad.object
-                if isinstance(value, ox.Literal):
-                    labels.setdefault(value.language or "", value.value)
-    for lang in ("en", "fr", ""):
-        if lang in labels:
-            return labels[lang]
-    return next(iter(labels.values()), None)
+    values = [
+        quad.object
+        for prop in LABEL_PREDICATES
+        for graph in graphs
+        for quad in store.quads_for_pattern(node, ox.NamedNode(str(prop)), None, graph)
+        if isinstance(quad.object, ox.Literal)
+    ]
+    found = preferred(values, REPORT_LANGUAGES, lambda value: value.language or "")
+    return None if found is None else found.value
 
 
 def _results_of(triples: list[ox.Triple], label: Callable[[object], str | None]) -> list[Result]:
@@ -327,9 +149,10 @@ def validate_store(
     :param data_ntriples: the same graphs as N-Triples, if the caller has them.
     """
     from publisher.validation import core as shacl_core
+    from publisher.validation import plan as shacl_plan
     from publisher.validation import sparql as shacl_sparql
 
-    plan = shacl_sparql.plan(shapes)
+    plan = shacl_plan.plan(shapes)
     if data_ntriples is None:
         data_ntriples = b"".join(
             store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"" for g in graphs
@@ -358,7 +181,7 @@ def validate_store(
     results = _results_of(triples, label)
     _set_conforms(triples, conforms)
     source = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    return Report(conforms=conforms, results=_sorted(results), source=source)
+    return Report(conforms=conforms, results=sort_results(results), source=source)
 
 
 def _merge(triples: list[ox.Triple], found: Sequence[object]) -> list[ox.Triple]:

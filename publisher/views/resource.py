@@ -10,11 +10,11 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from publisher.queries import describe, fill, iri_term
 from publisher.rdf.formats import HTML, RESOURCE, Format, by_extension
 from publisher.rdf.labels import fetch_labels
+from publisher.rdf.vocabulary import LANGUAGES
 from publisher.render import html, jsonld, links, rdf
 from publisher.web.caching import etag
 from publisher.web.context import publication
 from publisher.web.negotiation import (
-    LANGUAGES,
     NotAcceptable,
     negotiate,
     negotiate_language,

@@ -16,13 +16,14 @@ from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import BadRequest
 
 from publisher.rdf.formats import HTML, Format
+from publisher.rdf.vocabulary import LANGUAGES
 from publisher.search.build import index_of
 from publisher.search.index import FACETS, SearchIndex
 from publisher.search.query import PAGE_SIZE, Query
 from publisher.search.render import page_context, short_value, to_jsonld
 from publisher.search.values import facet_iris
 from publisher.web.context import publication
-from publisher.web.negotiation import LANGUAGES, negotiate, negotiate_language
+from publisher.web.negotiation import negotiate, negotiate_language
 
 bp = Blueprint("search", __name__)
 

@@ -12,12 +12,13 @@ from werkzeug.exceptions import HTTPException
 from publisher.graph import catalogue, dumps
 from publisher.rdf.formats import RDF, Format
 from publisher.rdf.labels import fetch_labels, find_label
+from publisher.rdf.vocabulary import LANGUAGES
 from publisher.render import jsonld, rdf
-from publisher.render.html import Linker
+from publisher.render.linker import Linker
 from publisher.render.links import doc_path
 from publisher.render.text import TEXT
 from publisher.web.context import publication
-from publisher.web.negotiation import LANGUAGES, negotiate, negotiate_language
+from publisher.web.negotiation import negotiate, negotiate_language
 
 bp = Blueprint("site", __name__)
 

@@ -17,8 +17,8 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from publisher.rdf.formats import Format, by_extension, by_token
+from publisher.rdf.vocabulary import LANGUAGES
 
-LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 
 

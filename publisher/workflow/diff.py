@@ -25,11 +25,23 @@ from pathlib import Path
 
 import rdflib
 
+from publisher.config import Settings
 from publisher.graph.sources import ROLES, load
 from publisher.ontology import versions as versioning
 from publisher.ontology.vocabulary import declared_terms, rim
-from publisher.rdf.terms import BASE, descriptions, label, short
+from publisher.rdf.labels import stated_label
+from publisher.rdf.terms import descriptions, short
 from publisher.workflow.shapediff import compare_shapes
+
+#: Folders are parsed under this base; reports name terms relative to it (``rim:X``,
+#: ``<id/…>``), so any base gives the same report.
+BASE = Settings().base_url
+
+
+def label(graph: rdflib.Graph, node: rdflib.term.Node) -> str | None:
+    """The English label of ``node``, as reports show it beside its name."""
+    return stated_label(graph, node, "en")
+
 
 #: Changes to these ontology predicates alter what the term means.
 _AXIOMS = {"rdfs:domain", "rdfs:range", "owl:inverseOf", "rdf:type"}
@@ -156,7 +168,7 @@ def compare_ontology(old: rdflib.Graph, new: rdflib.Graph, base: str = BASE) -> 
     """Added, removed, renamed and changed terms."""
     ns = rim(base)
     was, now = declared_terms(old, ns), declared_terms(new, ns)
-    before, after = descriptions(old), descriptions(new)
+    before, after = descriptions(old, base), descriptions(new, base)
     changes = []
     added = {t: label(new, t) for t in now.keys() - was.keys()}
     for term in sorted(was.keys() - now.keys()):
@@ -164,10 +176,10 @@ def compare_ontology(old: rdflib.Graph, new: rdflib.Graph, base: str = BASE) -> 
         twin = next((t for t, n in added.items() if n and n == name), None)
         if twin is not None:
             added.pop(twin)
-        kind, detail = ("renamed", (f"→ {short(twin)}",)) if twin else ("removed", ())
-        changes.append(Change("ontology", kind, short(term), name, "major", True, detail))
+        kind, detail = ("renamed", (f"→ {short(twin, base)}",)) if twin else ("removed", ())
+        changes.append(Change("ontology", kind, short(term, base), name, "major", True, detail))
     for term in sorted(added):
-        changes.append(Change("ontology", "added", short(term), added[term], "minor", False))
+        changes.append(Change("ontology", "added", short(term, base), added[term], "minor", False))
     for term in sorted(was.keys() & now.keys()):
         a, b = before.get(term, set()), after.get(term, set())
         if a != b:
@@ -178,7 +190,7 @@ def compare_ontology(old: rdflib.Graph, new: rdflib.Graph, base: str = BASE) -> 
                     Change(
                         "ontology",
                         "changed",
-                        short(term),
+                        short(term, base),
                         label(new, term),
                         level,
                         breaking,
@@ -188,35 +200,45 @@ def compare_ontology(old: rdflib.Graph, new: rdflib.Graph, base: str = BASE) -> 
     return changes
 
 
-def compare_data(old: rdflib.Graph, new: rdflib.Graph) -> list[Change]:
+def compare_data(old: rdflib.Graph, new: rdflib.Graph, base: str = BASE) -> list[Change]:
     """Resources added (minor), removed (major: their IRI breaks) or changed (patch)."""
-    before, after = descriptions(old), descriptions(new)
+    before, after = descriptions(old, base), descriptions(new, base)
     changes = []
     for node in sorted(before.keys() - after.keys()):
-        changes.append(Change("data", "removed", short(node), label(old, node), "major", True))
+        changes.append(
+            Change("data", "removed", short(node, base), label(old, node), "major", True)
+        )
     for node in sorted(after.keys() - before.keys()):
-        changes.append(Change("data", "added", short(node), label(new, node), "minor", False))
+        changes.append(Change("data", "added", short(node, base), label(new, node), "minor", False))
     for node in sorted(before.keys() & after.keys()):
         if before[node] != after[node]:
             details = _details(before[node], after[node])
             level = "patch" if {d[2:].split()[0] for d in details} - {"owl:versionInfo"} else None
             if level:
                 changes.append(
-                    Change("data", "changed", short(node), label(new, node), level, False, details)
+                    Change(
+                        "data",
+                        "changed",
+                        short(node, base),
+                        label(new, node),
+                        level,
+                        False,
+                        details,
+                    )
                 )
     return changes
 
 
 def compare(old: dict[str, rdflib.Graph], new: dict[str, rdflib.Graph], base: str = BASE) -> Diff:
     """The full report between two sets of graphs."""
-    old_classes = {short(t) for t in declared_terms(old["ontology"], rim(base))}
+    old_classes = {short(t, base) for t in declared_terms(old["ontology"], rim(base))}
     is_new = lambda t: t not in old_classes  # noqa: E731
     shape_changes = [
         Change("shapes", "changed", c.shape, None, c.bump, c.breaking, (c.message,))
-        for c in compare_shapes(old["shapes"], new["shapes"], is_new)
+        for c in compare_shapes(old["shapes"], new["shapes"], is_new, base)
     ]
     changes = compare_ontology(old["ontology"], new["ontology"], base) + shape_changes
-    changes += compare_data(old["data"], new["data"])
+    changes += compare_data(old["data"], new["data"], base)
     versions = {
         "ontology": (
             versioning.ontology_version(old["ontology"]),

@@ -22,13 +22,13 @@ from rdflib.term import Node
 from publisher.ontology.vocabulary import (
     CLASS_TYPES,
     LABELS,
-    LANGUAGES,
     NOTES,
     SCHEMA,
     concepts,
     declared_terms,
     rim,
 )
+from publisher.rdf.vocabulary import LANGUAGES, SLUG
 
 MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 ALIGNMENTS = (
@@ -39,7 +39,6 @@ ALIGNMENTS = (
     *MATCHES,
 )
 _NO_COUNTERPART = re.compile(r"\b(no|not|none|aucun|aucune|pas de)\b", re.IGNORECASE)
-SLUG = r"[a-z0-9][a-z0-9-]*"
 _MINTED = re.compile(
     rf"^(id/[a-z][a-z-]*/{SLUG}|ontology|ontology#\w+|ontology/\d+\.\d+\.\d+"
     rf"|shapes|shapes#[\w-]+|graph/(ontology|data|shapes))$"

@@ -15,18 +15,12 @@ from dataclasses import dataclass
 
 import rdflib
 
-from publisher.workflow.lint import SLUG, unused_prefixes
+from publisher.rdf.prefixes import OWN, subset
+from publisher.rdf.vocabulary import SLUG
+from publisher.workflow.lint import unused_prefixes
 
 KINDS = ("centre", "modality", "specialty", "procedure", "aspect")
-PREFIXES = {
-    "rim": "ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "schema": "https://schema.org/",
-}
+PREFIXES = {"rim": OWN["rim"], **subset("rdf", "rdfs", "skos", "prov", "oa", "schema")}
 #: Types, scheme and schema.org class of each kind (no inference at validation time,
 #: so every declared super-class is stated).
 TYPES = {

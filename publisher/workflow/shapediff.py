@@ -43,30 +43,34 @@ class ShapeChange:
         return "patch" if self.message.endswith("reworded") else "minor"
 
 
-def _shapes(graph: rdflib.Graph) -> dict[str, rdflib.term.Node]:
+def _shapes(graph: rdflib.Graph, base: str) -> dict[str, rdflib.term.Node]:
     """Every shape by a stable key: its IRI, or ``parent / path`` when nested."""
     found: dict[str, rdflib.term.Node] = {}
     for kind in (SH.NodeShape, SH.PropertyShape):
         for shape in graph.subjects(RDF.type, kind):
             if isinstance(shape, rdflib.URIRef):
-                found[short(shape)] = shape
+                found[short(shape, base)] = shape
     for parent in list(found.values()):
         for nested in graph.objects(parent, SH.property):
             if isinstance(nested, rdflib.BNode):
-                path = canonical(graph, graph.value(nested, SH.path))
-                found[f"{short(parent)} / {path}"] = nested
+                path = canonical(graph, graph.value(nested, SH.path), base)
+                found[f"{short(parent, base)} / {path}"] = nested
     return found
 
 
-def _values(graph: rdflib.Graph, shape: rdflib.term.Node) -> dict[rdflib.URIRef, set[str]]:
+def _values(
+    graph: rdflib.Graph, shape: rdflib.term.Node, base: str
+) -> dict[rdflib.URIRef, set[str]]:
     params: dict[rdflib.URIRef, set[str]] = {}
     for p, o in graph.predicate_objects(shape):
         if p in _STRUCTURE or not isinstance(p, rdflib.URIRef):
             continue
         if p in _SETS and isinstance(o, rdflib.BNode):
-            params.setdefault(p, set()).update(canonical(graph, i) for i in Collection(graph, o))
+            params.setdefault(p, set()).update(
+                canonical(graph, i, base) for i in Collection(graph, o)
+            )
         else:
-            params.setdefault(p, set()).add(canonical(graph, o))
+            params.setdefault(p, set()).add(canonical(graph, o, base))
     return params
 
 
@@ -77,8 +81,8 @@ def _number(values: set[str]) -> float | None:
         return None
 
 
-def _compare(p: rdflib.URIRef, old: set[str], new: set[str]) -> tuple[str, bool] | None:
-    name = short(p)
+def _compare(p: rdflib.URIRef, old: set[str], new: set[str], base: str) -> tuple[str, bool] | None:
+    name = short(p, base)
     if old == new:
         return None
     if p in _ANNOTATIONS:
@@ -111,18 +115,18 @@ def _show(values: set[str]) -> str:
 
 
 def compare_shapes(
-    old: rdflib.Graph, new: rdflib.Graph, is_new_class: Callable[[str], bool]
+    old: rdflib.Graph, new: rdflib.Graph, is_new_class: Callable[[str], bool], base: str
 ) -> Iterator[ShapeChange]:
     """Changes between two shapes graphs, each flagged breaking or not.
 
     A new shape is breaking unless it is a warning or targets only classes
     that did not exist before (``is_new_class``): it can reject old data.
     """
-    before, after = _shapes(old), _shapes(new)
+    before, after = _shapes(old, base), _shapes(new, base)
     for key in sorted(before.keys() - after.keys()):
         yield ShapeChange(key, "shape removed (loosens)", False)
     for key in sorted(after.keys() - before.keys()):
-        params = _values(new, after[key])
+        params = _values(new, after[key], base)
         targets = params.get(SH.targetClass, set())
         lenient = any("Warning" in v or "Info" in v for v in params.get(SH.severity, ()))
         only_new = bool(targets) and all(is_new_class(t) for t in targets)
@@ -130,8 +134,8 @@ def compare_shapes(
         why = "can reject existing data" if breaking else "warning or new classes only"
         yield ShapeChange(key, f"shape added ({why})", breaking)
     for key in sorted(before.keys() & after.keys()):
-        was, now = _values(old, before[key]), _values(new, after[key])
+        was, now = _values(old, before[key], base), _values(new, after[key], base)
         for p in sorted(was.keys() | now.keys()):
-            moved = _compare(p, was.get(p, set()), now.get(p, set()))
+            moved = _compare(p, was.get(p, set()), now.get(p, set()), base)
             if moved:
                 yield ShapeChange(key, moved[0], moved[1])

@@ -16,12 +16,13 @@ import rdflib
 from flask.testing import FlaskClient
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from publisher.rdf.vocabulary import SLUG
 from tests.graph_support import BASE_URL, OA, SOURCE_PAGE, iri
 
 SCHEMA = rdflib.Namespace("https://schema.org/")
 RIM = rdflib.Namespace(f"{BASE_URL}ontology#")
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
-ENTITY = re.compile(r"/id/(?!fact/|activity/|scheme/)[a-z]+/[a-z0-9][a-z0-9-]*$")
+ENTITY = re.compile(r"/id/(?!fact/|activity/|scheme/)[a-z]+/" + SLUG + "$")
 BOOKKEEPING = {
     RDF.type,
     RDFS.label,

@@ -8,7 +8,8 @@ from xml.etree import ElementTree
 import pytest
 from flask.testing import FlaskClient
 
-from publisher.ontology.diagram import BOLD_W, CHAR_W, MAX_WIDTH, edges, wrap
+from publisher.ontology.diagram import BOLD_W, CHAR_W, MAX_WIDTH, wrap
+from publisher.ontology.layout import edges
 from publisher.ontology.vocabulary import CLASS_TYPES, declared_terms, rim
 
 BASE = "http://127.0.0.1:8080/"

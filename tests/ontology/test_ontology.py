@@ -9,6 +9,7 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
+from publisher.rdf.vocabulary import SLUG
 from tests.graph_support import BASE_URL, SCHEMA, TESTS, iri, load_graph, rim, turtle_files
 
 RIM = rim()
@@ -262,7 +263,7 @@ def test_external_matches_are_verified_identifiers(knowledge_graph: rdflib.Graph
 
 
 def test_entity_iris_follow_the_pattern(knowledge_graph: rdflib.Graph) -> None:
-    pattern = re.compile(r"^id/[a-z]+/[a-z0-9][a-z0-9-]*$")
+    pattern = re.compile(r"^id/[a-z]+/" + SLUG + "$")
     subjects = {
         str(s).removeprefix(BASE_URL)
         for s in knowledge_graph.subjects()

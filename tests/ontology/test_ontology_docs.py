@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from publisher.cli import cli
 from publisher.config import PROJECT_ROOT
 from publisher.graph.publication import Publication
-from publisher.ontology.diagram import edges
+from publisher.ontology.layout import edges
 from publisher.ontology.vocabulary import CLASS_TYPES, declared_terms, rim
 from publisher.rdf.formats import RDF
 

@@ -15,8 +15,10 @@ import pytest
 import rdflib
 
 from publisher.graph.sources import load
-from publisher.validation.shapes import Report, validate, validate_store
-from publisher.validation.sparql import binds_this, plan
+from publisher.validation.plan import binds_this, plan
+from publisher.validation.reference import validate
+from publisher.validation.report import Report
+from publisher.validation.shapes import validate_store
 from tests.graph_support import BASE_URL, REPO, TESTS, named_shapes, shape_subgraph
 
 INVALID = sorted((TESTS / "data" / "invalid").glob("*.ttl"))

@@ -32,7 +32,7 @@ def graph(text: str) -> rdflib.Graph:
 
 
 def shape_changes(old: str, new: str, new_classes: tuple[str, ...] = ()) -> list[tuple[str, bool]]:
-    changes = compare_shapes(graph(old), graph(new), lambda t: t in new_classes)
+    changes = compare_shapes(graph(old), graph(new), lambda t: t in new_classes, BASE)
     return [(c.message, c.breaking) for c in changes]
 
 
