@@ -164,6 +164,13 @@ def void_graph(stats: Statistics, base_url: str, license_url: str, version: str)
     )
     for predicate, value in counts:
         g.add((dataset, predicate, Literal(value, datatype=XSD.integer)))
+    _add_partitions(g, dataset, stats, base_url)
+    _add_distributions(g, dataset, base_url, license_url)
+    return g
+
+
+def _add_partitions(g: Graph, dataset: URIRef, stats: Statistics, base_url: str) -> None:
+    """One class partition per class, one subset per role graph, with their counts."""
     for class_iri, count in stats.class_counts.items():
         partition = BNode()
         g.add((dataset, VOID.classPartition, partition))
@@ -178,6 +185,11 @@ def void_graph(stats: Statistics, base_url: str, license_url: str, version: str)
             g.add((subset, RDFS.label, Literal(f"graph/{role}")))
             g.add((subset, DCTERMS.identifier, URIRef(name)))
             g.add((subset, VOID.triples, Literal(stats.graph_triples[name], datatype=XSD.integer)))
+
+
+def _add_distributions(g: Graph, dataset: URIRef, base_url: str, license_url: str) -> None:
+    """The dumps and the SPARQL endpoint as DCAT distributions of ``dataset``."""
+    sparql = URIRef(f"{base_url}sparql")
     for name, (media_type, _) in DUMPS.items():
         url = URIRef(f"{base_url}dumps/{name}")
         g.add((dataset, VOID.dataDump, url))
@@ -203,7 +215,6 @@ def void_graph(stats: Statistics, base_url: str, license_url: str, version: str)
     g.add((service, DCAT.endpointURL, sparql))
     g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
     g.add((service, DCAT.servesDataset, dataset))
-    return g
 
 
 def entities_by_class(store: Store, base_url: str, limit: int = 100_000) -> dict[str, list[str]]:

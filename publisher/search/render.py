@@ -79,31 +79,6 @@ def to_jsonld(idx: SearchIndex, query: Query, result: Result, base_url: str) -> 
     """The page of results as a Hydra collection with an inline context."""
     here = f"{base_url}search?"
     nav = {rel: here + qs for rel, qs in links(query, result).items()}
-    vocab = f"{base_url}search#"
-    context = {
-        "@version": 1.1,
-        **PREFIXES,
-        "rim": f"{base_url}ontology#",
-        "search": vocab,
-        "id": "@id",
-        "type": "@type",
-        "total": {"@id": "hydra:totalItems", "@type": "xsd:integer"},
-        "items": "hydra:member",
-        "view": "hydra:view",
-        **{rel: {"@id": f"hydra:{rel}", "@type": "@id"} for rel in ("first", "last", "next")},
-        "previous": {"@id": "hydra:previous", "@type": "@id"},
-        "label": "rdfs:label",
-        "matchedLabel": "search:matchedLabel",
-        "rank": {"@id": "search:rank", "@type": "xsd:integer"},
-        "document": {"@id": "foaf:isPrimaryTopicOf", "@type": "@id"},
-        "query": "search:query",
-        # "type" means @type everywhere but inside "facets", where it names a facet.
-        "facets": {"@id": "search:facets", "@context": {"type": "search:typeFacet"}},
-        **{name: f"search:{name}" for name in FACETS if name != "type"},
-        "value": {"@id": "search:value", "@type": "@id"},
-        "count": {"@id": "search:count", "@type": "xsd:integer"},
-        "filter": {"@id": "search:filter", "@type": "@id"},
-    }
     items = []
     for rank, hit in enumerate(result.hits, start=(query.page - 1) * query.size + 1):
         entry, shown = hit.entry, hit.entry.label(query.language)
@@ -132,7 +107,7 @@ def to_jsonld(idx: SearchIndex, query: Query, result: Result, base_url: str) -> 
     view = {"id": nav["self"], "type": "hydra:PartialCollectionView"}
     view.update({k: v for k, v in nav.items() if k != "self"})
     return {
-        "@context": context,
+        "@context": _context(base_url),
         "id": nav["self"],
         "type": "hydra:Collection",
         "query": query.text,
@@ -140,6 +115,35 @@ def to_jsonld(idx: SearchIndex, query: Query, result: Result, base_url: str) -> 
         "view": view,
         "items": items,
         "facets": facets,
+    }
+
+
+def _context(base_url: str) -> dict[str, Any]:
+    """The inline JSON-LD context of a page of results."""
+    vocab = f"{base_url}search#"
+    return {
+        "@version": 1.1,
+        **PREFIXES,
+        "rim": f"{base_url}ontology#",
+        "search": vocab,
+        "id": "@id",
+        "type": "@type",
+        "total": {"@id": "hydra:totalItems", "@type": "xsd:integer"},
+        "items": "hydra:member",
+        "view": "hydra:view",
+        **{rel: {"@id": f"hydra:{rel}", "@type": "@id"} for rel in ("first", "last", "next")},
+        "previous": {"@id": "hydra:previous", "@type": "@id"},
+        "label": "rdfs:label",
+        "matchedLabel": "search:matchedLabel",
+        "rank": {"@id": "search:rank", "@type": "xsd:integer"},
+        "document": {"@id": "foaf:isPrimaryTopicOf", "@type": "@id"},
+        "query": "search:query",
+        # "type" means @type everywhere but inside "facets", where it names a facet.
+        "facets": {"@id": "search:facets", "@context": {"type": "search:typeFacet"}},
+        **{name: f"search:{name}" for name in FACETS if name != "type"},
+        "value": {"@id": "search:value", "@type": "@id"},
+        "count": {"@id": "search:count", "@type": "xsd:integer"},
+        "filter": {"@id": "search:filter", "@type": "@id"},
     }
 
 

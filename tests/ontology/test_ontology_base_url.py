@@ -11,17 +11,18 @@ import rdflib
 from flask.testing import FlaskClient
 from rdflib.compare import isomorphic
 
-from publisher import Settings, create_app
+from publisher import Settings
 from publisher.ontology.vocabulary import declared_terms, rim
+from tests.conftest import MakeApp
 
 OTHER = "https://kg.example.org/radiology/"
 DEFAULT = Settings().base_url
 
 
 @pytest.fixture(scope="module")
-def other_client() -> FlaskClient:
+def other_client(make_app: MakeApp) -> FlaskClient:
     assert OTHER != DEFAULT
-    return create_app(Settings(base_url=OTHER)).test_client()
+    return make_app(Settings(base_url=OTHER)).test_client()
 
 
 @pytest.mark.parametrize(("role", "prefix"), [("ontology", "rim"), ("shapes", "rimsh")])

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from publisher import Settings, create_app
+from publisher import Settings
 from publisher.graph.publication import Publication
+from tests.conftest import MakeApp
 
 QUERIES = ("/search?q=irm", "/search?q=frejus&lang=en", "/search?modality=ct")
 TOWN = "<http://127.0.0.1:8080/id/town/zzyzx> <http://www.w3.org/2004/02/skos/core#prefLabel>"
@@ -27,8 +28,10 @@ def _answers(app: Flask) -> list[bytes]:
     return [client.get(q, headers={"Accept": "application/ld+json"}).data for q in QUERIES]
 
 
-def test_creating_the_app_and_serving_pages_build_no_index(settings: Settings) -> None:
-    app = create_app(settings)
+def test_creating_the_app_and_serving_pages_build_no_index(
+    make_app: MakeApp, settings: Settings
+) -> None:
+    app = make_app(settings, fresh=True)
     client = app.test_client()
     for path in ("/healthz", "/doc/centre/frejus", "/", "/sparql?query=ASK%7B%7D"):
         assert client.get(path).status_code == 200, path
@@ -37,8 +40,10 @@ def test_creating_the_app_and_serving_pages_build_no_index(settings: Settings) -
     assert _pub(app).cache.builds["search"] == 1
 
 
-def test_concurrent_first_searches_share_one_build_and_agree(settings: Settings) -> None:
-    app = create_app(settings)
+def test_concurrent_first_searches_share_one_build_and_agree(
+    make_app: MakeApp, settings: Settings
+) -> None:
+    app = make_app(settings, fresh=True)
     barrier = threading.Barrier(4)
     during: dict[int, list[bytes]] = {}
 
@@ -57,11 +62,11 @@ def test_concurrent_first_searches_share_one_build_and_agree(settings: Settings)
 
 
 def test_a_reload_that_changes_the_data_rebuilds_on_the_next_search(
-    settings: Settings, tmp_path: Path
+    make_app: MakeApp, settings: Settings, tmp_path: Path
 ) -> None:
     extra = tmp_path / "extra.ttl"
     extra.write_text("")
-    app = create_app(settings.with_changes(data_paths=(*settings.data_paths, extra)))
+    app = make_app(settings, fresh=True, data_paths=(*settings.data_paths, extra))
     client, pub = app.test_client(), _pub(app)
     assert b"Zzyzx" not in client.get("/search?q=zzyzx").data
     pub.reload()  # the same files: the same version, and the cache is kept
