@@ -1,5 +1,5 @@
 """How much the search index costs to build, with and without the facets that follow
-the partner queries' relations (``publisher/relations.py``), and what reading a facet
+the partner queries' relations (``publisher/search/relations.py``), and what reading a facet
 value as a person writes it costs per request.
 
     python bench/search_index.py --triples 100000 --runs 5
@@ -22,7 +22,7 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import generate, superclasses  # noqa: E402
-from publisher import search  # noqa: E402
+from publisher.search import build as search  # noqa: E402
 from publisher.store.embedded import EmbeddedStore  # noqa: E402
 
 BASE = "http://127.0.0.1:8080/"

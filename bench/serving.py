@@ -43,10 +43,10 @@ def free_port() -> int:
 
 
 def serve_bare(port: int, model: str, workers: int, threads: int) -> None:
-    """The bare route, served by :func:`publisher.server.run_gunicorn` like the publisher."""
+    """The bare route, served by :func:`publisher.deploy.server.run_gunicorn` like the publisher."""
     from flask import Flask
 
-    from publisher.server import run_gunicorn
+    from publisher.deploy.server import run_gunicorn
 
     app = Flask("bare")
 

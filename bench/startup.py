@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         paths = [ROOT / "ontology", ROOT / "data", ROOT / "shapes", folder]
         sys.path.insert(0, str(ROOT))
-        from publisher.sources import load
+        from publisher.graph.sources import load
 
         dataset = load(paths, base)
         everything = Path(tmp) / "everything.nt"

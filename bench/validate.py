@@ -40,8 +40,9 @@ DEFAULT_LIMITS = {"pyshacl": 10_000, "oxi+pyshacl": 100_000, "pyrudof": 100_000}
 
 def one(option: str, folder: Path) -> dict[str, object]:
     """Validate ``folder``'s data with ``option`` in this process; the verdict."""
-    from publisher.shapes import validate, validate_dataset
-    from publisher.sources import load
+    from publisher.graph.sources import load
+    from publisher.validation.reference import validate
+    from publisher.validation.shapes import validate_dataset
 
     dataset = load([ROOT / "ontology", ROOT / "data", ROOT / "shapes", folder], BASE)
     shapes = dataset.rdflib_graph("shapes")
@@ -89,9 +90,10 @@ def _oxi_pyshacl(
     from pyshacl import validate as pyshacl_validate
     from rdflib.namespace import SH
 
-    from publisher import shacl_sparql
+    from publisher.validation import plan as shacl_plan
+    from publisher.validation import sparql as shacl_sparql
 
-    plan = shacl_sparql.plan(shapes)  # type: ignore[arg-type]
+    plan = shacl_plan.plan(shapes)  # type: ignore[arg-type]
     selected = shacl_sparql.run_targets(plan, store, graphs, lambda n: None)  # type: ignore[arg-type]
     found = shacl_sparql.run_constraints(plan, store, graphs, shapes, selected, lambda n: None)  # type: ignore[arg-type]
     data = dataset.rdflib_graph("ontology", "data")  # type: ignore[attr-defined]

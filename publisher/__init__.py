@@ -1,6 +1,7 @@
 """Publish a radiology knowledge graph as linked data and through SPARQL."""
 
-from publisher.app import create_app as create_app
-from publisher.config import Settings as Settings
+from publisher.app import create_app
+from publisher.config import VERSION as __version__
+from publisher.config import Settings
 
-__version__ = "1.0.0"
+__all__ = ["Settings", "__version__", "create_app"]

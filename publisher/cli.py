@@ -1,26 +1,32 @@
-"""The ``publisher`` command: validate, serve and query the radiology graph."""
+"""The ``publisher`` command: validate, serve and query the radiology graph.
+
+Every command lives in its own module of :mod:`publisher.commands`; the group
+lists them in :data:`COMMANDS`, so what the command line offers is read here.
+"""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-from typing import Any
-
 import click
 
-from publisher import progress
-from publisher.config import Settings
-from publisher.shapes import validate_dataset
-from publisher.sources import SourceError, load
+from publisher.commands.check import check_command
+from publisher.commands.diff import diff_command
+from publisher.commands.docs import docs_command
+from publisher.commands.export import export_command
+from publisher.commands.load import load_command
+from publisher.commands.new import new_command
+from publisher.commands.serve import serve_command
+from publisher.commands.validate import validate_command
 
-paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-
-
-def _settings(paths: tuple[Path, ...], **changes: Any) -> Settings:
-    settings = Settings.from_env()
-    if paths:
-        changes["data_paths"] = paths
-    return settings.with_changes(**changes)
+COMMANDS: tuple[click.Command, ...] = (
+    validate_command,
+    serve_command,
+    check_command,
+    diff_command,
+    docs_command,
+    export_command,
+    load_command,
+    new_command,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,163 +39,8 @@ def cli() -> None:
     """
 
 
-@cli.command()
-@paths_argument
-@click.option("--base-url", help="Base URL that relative IRIs resolve against.")
-@click.option("--strict", is_flag=True, help="Fail on warnings too, not only on violations.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "turtle"]),
-    default="text",
-    show_default=True,
-    help="Report for people (text) or machines (json, turtle).",
-)
-def validate(
-    paths: tuple[Path, ...], base_url: str | None, strict: bool, output_format: str
-) -> None:
-    """Parse every file and check the data against the SHACL shapes.
-
-    Exits 1 on violations (and on warnings with --strict), 2 on unreadable files.
-    """
-    from publisher.publication import PROJECT_SHAPES, validation_cache
-
-    settings = _settings(paths, base_url=base_url)
-    with progress.use(progress.for_stream(sys.stderr)):
-        try:
-            dataset = load(settings.data_paths, settings.base_url)
-        except SourceError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(2)
-        report = validate_dataset(
-            dataset, fallback_shapes=PROJECT_SHAPES, cache=validation_cache(settings)
-        )
-    if output_format == "json":
-        click.echo(report.to_json())
-    elif output_format == "turtle":
-        click.echo(report.graph.serialize(format="turtle"))
-    else:
-        click.echo(f"Read {len(dataset.sources)} file(s).")
-        click.echo(report.to_text())
-    sys.exit(0 if report.passes(strict=strict) else 1)
-
-
-@cli.command()
-@paths_argument
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
-@click.option("--base-url", help="Public base URL (default: http://HOST:PORT/).")
-@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn workers.")
-@click.option(
-    "--worker-class",
-    type=click.Choice(["async", "threads", "sync"]),
-    default="async",
-    show_default=True,
-    help="async: requests are read whole before the app runs, so slow clients hold nothing.",
-)
-@click.option(
-    "--threads", default=8, show_default=True, type=int, help="App threads per worker process."
-)
-@click.option("--store", help="'embedded' (default) or a remote SPARQL query endpoint URL.")
-@click.option(
-    "--store-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Keep the embedded store on disk here, reused while the files are unchanged.",
-)
-@click.option("--no-validate", is_flag=True, help="Serve data even if it fails SHACL.")
-@click.option("--debug", is_flag=True, help="Flask's development server, with reloading.")
-@click.option(
-    "--access-log", is_flag=True, help="Log every request (costs time on small requests)."
-)
-def serve(
-    paths: tuple[Path, ...],
-    host: str,
-    port: int,
-    base_url: str | None,
-    workers: int,
-    worker_class: str,
-    threads: int,
-    store: str | None,
-    store_dir: Path | None,
-    no_validate: bool,
-    debug: bool,
-    access_log: bool,
-) -> None:
-    """Serve the graph over HTTP: linked-data pages, RDF and SPARQL.
-
-    Refuses to start when the data fails SHACL, printing the report (exit 1),
-    and when a remote --store is unreachable or holds no dataset under the base
-    URL, naming the base URLs it holds (exit 3).
-    """
-    from publisher.app import create_app
-    from publisher.exits import refusing_bad_data
-
-    settings = _settings(
-        paths,
-        base_url=base_url or default_base_url(host, port),
-        store=store,
-        store_dir=str(store_dir) if store_dir else None,
-        validate=False if no_validate else None,
-    )
-    with progress.use(progress.for_stream(sys.stderr)):  # start-up and SIGHUP reloads
-        with refusing_bad_data(
-            "Not serving: fix the data, or pass --no-validate for third-party data."
-        ):
-            app = create_app(settings)
-            require_dataset = getattr(app.extensions["publisher"].store, "require_dataset", None)
-            if require_dataset is not None:  # a remote store filled by `publisher load`
-                require_dataset()
-        click.echo(f"Serving {settings.base_url} (store: {settings.store})", err=True)
-        from publisher.store.sandbox import describe
-
-        click.echo(describe(settings.store), err=True)
-        if debug:
-            app.run(host=host, port=port, debug=True, use_reloader=False)
-            return
-        import gc
-
-        from publisher.server import run_gunicorn
-
-        # What the master built (store, report, search index) is read-only from here:
-        # out of the collector's reach, the workers do not copy its pages by touching it.
-        gc.freeze()
-        run_gunicorn(
-            app,
-            host=host,
-            port=port,
-            workers=workers,
-            access_log=access_log,
-            model=worker_class,
-            threads=threads,
-        )
-
-
-def default_base_url(host: str, port: int) -> str:
-    """The base URL when none is given: where this server answers.
-
-    A wildcard bind address is not a place anyone can dereference, so loopback
-    stands in for it (pass ``--base-url`` with the public URL instead).
-
-    >>> default_base_url("127.0.0.1", 8080), default_base_url("0.0.0.0", 80)
-    ('http://127.0.0.1:8080/', 'http://127.0.0.1:80/')
-    >>> default_base_url("::1", 8080)
-    'http://[::1]:8080/'
-    """
-    if host in ("", "0.0.0.0", "::"):
-        host = "127.0.0.1"
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"
-    return f"http://{host}:{port}/"
-
-
-def _add_commands() -> None:
-    from publisher.commands import commands
-
-    for command in commands():
-        cli.add_command(command)
-
-
-_add_commands()
+for _command in COMMANDS:
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:

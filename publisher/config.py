@@ -11,6 +11,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+#: The software version (the graph has its own, ``owl:versionInfo``).
+VERSION = "1.0.0"
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_PATHS: tuple[Path, ...] = (
     PROJECT_ROOT / "ontology",

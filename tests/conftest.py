@@ -1,16 +1,25 @@
-"""Shared fixtures: settings → app → client, over the shipped or a tiny dataset."""
+"""Shared fixtures: settings → app → client, over the shipped or a tiny dataset.
+
+Every test that needs an app gets it from :func:`make_app`; every server process is
+started through ``tests.servers``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
 import rdflib
 from flask import Flask
 from flask.testing import FlaskClient
-from graph_support import (
+
+from publisher import Settings, create_app
+from publisher.store.credentials import Credentials
+from publisher.store.remote import RemoteStore
+from tests import servers
+from tests.graph_support import (
     BASE_URL,
     SCHEMAORG,
     Report,
@@ -18,11 +27,7 @@ from graph_support import (
     turtle_files,
     validate,
 )
-
-from publisher import Settings, create_app
-from publisher.store.remote import Credentials, RemoteStore
-from tests import servers
-from tests.servers import Server
+from tests.servers import Publisher, Server, start_publisher
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
@@ -32,13 +37,47 @@ BASE = "http://127.0.0.1:8080/"
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    """The shipped graph under the default base URL."""
+    """The shipped graph, validated, under the default base URL."""
     return Settings()
 
 
+_BUILT: dict[Settings, Flask] = {}
+
+
+def build_app(settings: Settings | None = None, *, fresh: bool = False, **changes: Any) -> Flask:
+    """The one way tests build an app (as the :func:`make_app` fixture, or directly where
+    no fixture reaches, e.g. a strategy built at import).
+
+    ``settings`` defaults to the shipped graph; ``changes`` go through
+    ``Settings.with_changes``. Apps are built once per distinct settings for the whole
+    session (building one loads and validates its graph); ``fresh=True`` builds a new one,
+    for a test that changes its files, store or state, or floods it with bad requests
+    (the per-client error budget is the app's).
+    """
+    wanted = (settings or Settings()).with_changes(**changes)
+    if fresh:
+        return create_app(wanted)
+    if wanted not in _BUILT:
+        _BUILT[wanted] = create_app(wanted)
+    return _BUILT[wanted]
+
+
+class MakeApp(Protocol):
+    def __call__(
+        self, settings: Settings | None = None, *, fresh: bool = False, **changes: Any
+    ) -> Flask: ...
+
+
 @pytest.fixture(scope="session")
-def app(settings: Settings) -> Flask:
-    return create_app(settings)
+def make_app() -> MakeApp:
+    """:func:`build_app`: ``make_app(settings, fresh=False, **changes) -> Flask``."""
+    return build_app
+
+
+@pytest.fixture(scope="session")
+def app(make_app: MakeApp, settings: Settings) -> Flask:
+    """The app over the shipped graph (ontology/, data/, shapes/), validated."""
+    return make_app(settings)
 
 
 @pytest.fixture()
@@ -59,81 +98,15 @@ INJECTION = DATA / "injection" / "evil.ttl"
 
 
 @pytest.fixture(scope="session")
-def injected_app(settings: Settings) -> Flask:
+def injected_app(make_app: MakeApp, settings: Settings) -> Flask:
     """The shipped graph plus hostile labels (markup, ``</script>``), unvalidated."""
-    paths = (*settings.data_paths, INJECTION)
-    return create_app(settings.with_changes(data_paths=paths, validate=False))
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class LiveServer(str):
-    """The base URL of a running server, which also knows the server's process id."""
-
-    pid: int
-
-
-@contextmanager
-def running_server(
-    *extra: str,
-    workers: int = 2,
-    host: str = "127.0.0.1",
-    environ: dict[str, str] | None = None,
-) -> Iterator[LiveServer]:
-    """``publisher serve`` as a real process on a free port (``extra``: paths and
-    flags; ``environ``: extra ``PUBLISHER_*`` settings); yields its URL once
-    ``/healthz`` answers, and always stops it."""
-    import os
-    import subprocess
-    import sys
-    import tempfile
-    import time
-    import urllib.request
-
-    port = free_port()
-    args = [sys.executable, "-m", "publisher", "serve", "--host", host, "--port", str(port)]
-    args += ["--workers", str(workers), *(a.replace("{port}", str(port)) for a in extra)]
-    env = {**os.environ, **(environ or {}), "PYTHONPATH": str(ROOT)}
-    log = tempfile.TemporaryFile()  # not a pipe: access logs must never block the server
-    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = LiveServer(f"http://{host}:{port}/")
-    base.pid = process.pid
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"publisher serve exited early:\n{log.read().decode()}")
-            try:
-                with urllib.request.urlopen(base + "healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
+    return make_app(settings, data_paths=(*settings.data_paths, INJECTION), validate=False)
 
 
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[LiveServer]:
+def live_server() -> Iterator[Publisher]:
     """The shipped graph served by gunicorn with 2 workers, for the whole session."""
-    with running_server() as base:
+    with start_publisher() as base:
         yield base
 
 
@@ -182,26 +155,6 @@ def schemaorg_vocabulary() -> rdflib.Graph:
     graph = rdflib.Graph()
     graph.parse(SCHEMAORG, format="turtle")
     return graph
-
-
-# Fixtures for the search, fragments and api tests: the shipped graph, served.
-
-
-@pytest.fixture(scope="session")
-def graph_app(app: Flask) -> Flask:
-    """The app over the shipped graph (ontology/, data/, shapes/), validated."""
-    return app
-
-
-@pytest.fixture()
-def graph_client(graph_app: Flask) -> FlaskClient:
-    return graph_app.test_client()
-
-
-@pytest.fixture(scope="session")
-def sparql_settings() -> Settings:
-    """The SPARQL tests' data: the shipped graph, validated, under the default base URL."""
-    return Settings()
 
 
 # -- Remote SPARQL servers (issue 6): started once per session, stopped at its end. -------

@@ -1,6 +1,6 @@
 """Helpers for the knowledge-graph tests: the shipped files, IRIs, single shapes.
 
-Validation itself is the publisher's own (:func:`publisher.shapes.validate`).
+Validation itself is the publisher's own (:func:`publisher.validation.shapes.validate`).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from publisher.shapes import Report as Report
-from publisher.shapes import validate as validate
+from publisher.validation.reference import validate as validate
+from publisher.validation.report import Report as Report
 
 REPO = Path(__file__).resolve().parents[1]
 TESTS = REPO / "tests"

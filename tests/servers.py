@@ -1,8 +1,10 @@
-"""Real SPARQL servers and nginx for the tests: started on free loopback ports, always stopped.
+"""Real servers for the tests: ``publisher serve``, Oxigraph, Virtuoso and nginx, started
+on free loopback ports through one helper (:func:`started`) and always stopped.
 
 Each helper is a context manager yielding what a test needs (URLs, credentials). They
 are plain functions, so they can also be started by hand to look at a server:
-``python -c "from tests.servers import virtuoso; ..."``.
+``python -c "from tests.servers import virtuoso; ..."``. Tests wait on conditions with
+:func:`wait_until`, never with a bare sleep.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parents[1]
+#: How often :func:`wait_until` looks at the condition it waits on.
+POLL = 0.1
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 #: Virtuoso's built-in administrator; a fresh database always has it.
 VIRTUOSO_USER, VIRTUOSO_PASSWORD = "dba", "dba"
@@ -107,23 +112,46 @@ class SparqlListener:
         self.http.server_close()
 
 
+def wait_until(
+    ready: Callable[[], object],
+    seconds: float,
+    what: str,
+    process: subprocess.Popen[bytes] | None = None,
+    log: Path | None = None,
+) -> None:
+    """Poll ``ready`` until it is true, or fail saying ``what`` did not happen in time.
+
+    With ``process``, fail at once if it exits; with ``log``, show the log's end.
+    """
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"server exited with {process.returncode}:\n{_tail(log)}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {seconds} s\n{_tail(log)}")
+        time.sleep(POLL)  # the poll interval of a wait on a condition
+
+
+def status(url: str) -> int | None:
+    """The HTTP status ``url`` answers with, or ``None`` when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback URL)
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        error.close()
+        return int(error.code)
+    except OSError:
+        return None
+
+
 def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float, log: Path) -> None:
     """Poll ``url`` until it answers (any HTTP status), or fail with the server's log."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}:\n{_tail(log)}")
-        try:
-            urllib.request.urlopen(url, timeout=2).close()  # noqa: S310 (loopback test URL)
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {seconds} s:\n{_tail(log)}")
+    wait_until(lambda: status(url) is not None, seconds, f"{url} answering", process, log)
 
 
-def _tail(log: Path) -> str:
+def _tail(log: Path | None) -> str:
+    if log is None:
+        return ""
     try:
         return log.read_text(errors="replace")[-3000:]
     except OSError:
@@ -142,6 +170,92 @@ def stop(process: subprocess.Popen[bytes], grace: float = 10) -> None:
         process.wait(timeout=grace)
 
 
+@contextlib.contextmanager
+def started(
+    command: Sequence[str],
+    ready: str,
+    output: Path,
+    *,
+    seconds: float,
+    log: Path | None = None,
+    grace: float = 10,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """The one way the tests start a server: run ``command`` with its output in the file
+    ``output`` (never a pipe, which a chatty server would fill and block on), wait until
+    the URL ``ready`` answers (failing with ``log``, default ``output``, if it exits or
+    takes over ``seconds``), yield the process, and always stop it (``grace`` s to exit)."""
+    with output.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 (the tests' own commands)
+            list(command), cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        wait_for(ready, process, seconds, log or output)
+        yield process
+    finally:
+        process.send_signal(signal.SIGCONT)  # a test may have left it stopped (SIGSTOP)
+        stop(process, grace)
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (gunicorn's workers), read from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+class Publisher(str):
+    """The base URL of a running ``publisher serve`` (a string, so tests add paths to it),
+    with its gunicorn master process, port and log file."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+@contextlib.contextmanager
+def start_publisher(
+    *args: str,
+    workers: int = 2,
+    host: str = "127.0.0.1",
+    environ: dict[str, str] | None = None,
+    log: Path | None = None,
+) -> Iterator[Publisher]:
+    """``publisher serve ARGS`` (gunicorn) on a free port; ``{port}`` in ``args`` becomes
+    the port, ``environ`` adds ``PUBLISHER_*`` settings, ``log`` keeps its output.
+
+    Yields once ``/healthz`` answers 200 and all ``workers`` are forked; stops it at the end.
+    """
+    port = free_port()
+    command = [sys.executable, "-m", "publisher", "serve", "--host", host, "--port", str(port)]
+    command += ["--workers", str(workers), *(a.replace("{port}", str(port)) for a in args)]
+    env = {**os.environ, **(environ or {}), "PYTHONPATH": str(ROOT)}
+    with contextlib.ExitStack() as stack:
+        if log is None:
+            log = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="serve-"))) / "log"
+        base = Publisher(f"http://{host}:{port}/")
+        ready = base + "healthz"
+        process = stack.enter_context(
+            started(command, ready, log, seconds=90, grace=40, cwd=ROOT, env=env)
+        )
+        base.process, base.port, base.log = process, port, log
+        wait_until(lambda: status(ready) == 200, 60, f"{ready} healthy", process, log)
+        forked = f"{workers} workers forked"
+        wait_until(lambda: len(children(process.pid)) >= workers, 60, forked, process, log)
+        yield base
+
+
 def oxigraph_binary() -> str:
     """``oxigraph`` from the running interpreter's environment (``.venv/bin`` in CI)."""
     beside = Path(sys.executable).parent / "oxigraph"
@@ -158,31 +272,14 @@ def oxigraph(timeout_s: int = 10) -> Iterator[Server]:
     """Oxigraph server with an on-disk store in a temporary folder."""
     with tempfile.TemporaryDirectory(prefix="oxigraph-") as folder:
         port = free_port()
-        log = Path(folder) / "server.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(  # noqa: S603
-                [
-                    oxigraph_binary(),
-                    "serve",
-                    "--location",
-                    str(Path(folder) / "db"),
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--timeout-s",
-                    str(timeout_s),
-                ],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_for(f"{base}/query?query=ASK%7B%7D", process, 30, log)
+        command = [oxigraph_binary(), "serve", "--location", str(Path(folder) / "db")]
+        command += ["--bind", f"127.0.0.1:{port}", "--timeout-s", str(timeout_s)]
+        base = f"http://127.0.0.1:{port}"
+        ready = f"{base}/query?query=ASK%7B%7D"
+        with started(command, ready, Path(folder) / "server.log", seconds=30) as process:
             yield Server(
                 "oxigraph", f"{base}/query", f"{base}/update", f"{base}/store", pid=process.pid
             )
-        finally:
-            process.send_signal(signal.SIGCONT)  # a test may have left it stopped
-            stop(process)
 
 
 def virtuoso_config(folder: Path, sql_port: int, http_port: int) -> Path:
@@ -226,18 +323,17 @@ def virtuoso() -> Iterator[Server]:
         folder = Path(name)
         http_port = free_port()
         config = virtuoso_config(folder, free_port(), http_port)
-        log = folder / "virtuoso.log"
-        with (folder / "stdout.log").open("wb") as out:
-            process = subprocess.Popen(  # noqa: S603
-                [binary, "+foreground", "+configfile", str(config)],
-                cwd=folder,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "HOME": str(folder)},
-            )
-        try:
-            base = f"http://127.0.0.1:{http_port}"
-            wait_for(f"{base}/sparql?query=ASK%7B%7D", process, 90, log)
+        base = f"http://127.0.0.1:{http_port}"
+        with started(
+            [binary, "+foreground", "+configfile", str(config)],
+            f"{base}/sparql?query=ASK%7B%7D",
+            folder / "stdout.log",
+            seconds=90,
+            log=folder / "virtuoso.log",
+            grace=30,
+            cwd=folder,
+            env={**os.environ, "HOME": str(folder)},
+        ) as process:
             yield Server(
                 "virtuoso",
                 f"{base}/sparql",
@@ -247,8 +343,6 @@ def virtuoso() -> Iterator[Server]:
                 VIRTUOSO_PASSWORD,
                 pid=process.pid,
             )
-        finally:
-            stop(process, grace=30)
 
 
 @contextlib.contextmanager
@@ -279,14 +373,9 @@ def nginx(site_conf: Path) -> Iterator[str]:
             "events { worker_connections 64; }\n"
             f"http {{\n    access_log off;\n{temp_paths}\n    include {site_conf.resolve()};\n}}\n"
         )
-        log = folder / "error.log"
-        with (folder / "stdout.log").open("wb") as out:
-            process = subprocess.Popen(  # noqa: S603
-                [binary, "-c", str(config), "-p", str(folder)], stdout=out, stderr=subprocess.STDOUT
-            )
-        try:
-            url = f"http://{listen}" if ":" in listen else f"http://127.0.0.1:{listen}"
-            wait_for(url + "/", process, 20, log)
+        url = f"http://{listen}" if ":" in listen else f"http://127.0.0.1:{listen}"
+        command = [binary, "-c", str(config), "-p", str(folder)]
+        with started(
+            command, url + "/", folder / "stdout.log", seconds=20, log=folder / "error.log"
+        ):
             yield url
-        finally:
-            stop(process)

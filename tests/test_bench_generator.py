@@ -8,8 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher.config import PROJECT_ROOT
-from publisher.shapes import validate_dataset
-from publisher.sources import load
+from publisher.graph.sources import load
+from publisher.validation.shapes import validate_dataset
 
 sys.path.insert(0, str(PROJECT_ROOT / "bench"))
 

@@ -2,7 +2,7 @@
 
 Three stages, each reported with file and line where one is known: RDF syntax
 (every file, not just the first broken one), SHACL on the data, and the
-ontology lint of :mod:`publisher.lint`.
+ontology lint of :mod:`publisher.workflow.lint`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,13 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from publisher.config import PROJECT_ROOT, Settings
-from publisher.lint import Finding, lint
-from publisher.shapes import Report, validate_dataset
-from publisher.sources import Dataset, RdfSyntaxError, SourceError, discover, parse
+from publisher.commands.exits import reading_files
+from publisher.commands.options import format_option, paths_argument, settings_from
+from publisher.config import PROJECT_ROOT
+from publisher.graph.sources import Dataset, RdfSyntaxError, discover, parse
+from publisher.validation.report import Report
+from publisher.validation.shapes import validate_dataset
+from publisher.workflow.lint import Finding, lint
 
 _PREFIX = re.compile(r"(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
 
@@ -98,7 +101,7 @@ def check(paths: tuple[Path, ...], base_url: str) -> list[Finding]:
         for s in dataset.sources
         if s.path.suffix in {".ttl", ".trig", ".n3"}
     }
-    from publisher.publication import PROJECT_SHAPES
+    from publisher.graph.publication import PROJECT_SHAPES
 
     report = validate_dataset(dataset, fallback_shapes=PROJECT_SHAPES)
     found = shacl_findings(report) + lint(
@@ -134,16 +137,9 @@ def to_text(findings: list[Finding], files: int) -> str:
 
 
 @click.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @click.option("--base-url", help="Base URL that relative IRIs resolve against.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report for people (text) or for CI (json).",
-)
+@format_option("text", "json", help="Report for people (text) or for CI (json).")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def check_command(
     paths: tuple[Path, ...], base_url: str | None, output_format: str, strict: bool
@@ -155,15 +151,10 @@ def check_command(
     prefix, no dangling skos:broader, unique prefLabels per scheme, IRIs minted
     as id/{kind}/{slug}.
     """
-    settings = Settings.from_env().with_changes(base_url=base_url)
-    if paths:
-        settings = settings.with_changes(data_paths=paths)
-    try:
+    settings = settings_from(paths, base_url=base_url)
+    with reading_files():
         findings = check(settings.data_paths, settings.base_url)
         files = len(discover(settings.data_paths))
-    except SourceError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
     failed = any(f.severity == "error" or strict for f in findings)
     if output_format == "json":
         payload = {
@@ -176,6 +167,3 @@ def check_command(
     else:
         click.echo(to_text(findings, files))
     sys.exit(1 if failed else 0)
-
-
-COMMANDS = [check_command]

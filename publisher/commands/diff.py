@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
+from publisher.commands.exits import reading_files
+from publisher.commands.options import format_option
 from publisher.config import PROJECT_ROOT
-from publisher.diff import SnapshotError, compare_folders, snapshot, to_text
-from publisher.sources import SourceError
+from publisher.workflow.diff import SnapshotError, compare_folders, snapshot, to_text
 
 
 @click.command("diff")
@@ -23,13 +24,7 @@ from publisher.sources import SourceError
     show_default=True,
     help="Git repository that revisions refer to.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@format_option("text", "json")
 @click.option(
     "--check-version",
     is_flag=True,
@@ -43,18 +38,12 @@ def diff_command(old: str, new: str, repo: Path, output_format: str, check_versi
     changes (removed or renamed terms, tightened shapes, removed resources)
     need a major version bump.
     """
-    try:
+    with reading_files(SnapshotError):
         with snapshot(old, repo) as before, snapshot(new, repo) as after:
             report = compare_folders(before, after)
-    except (SnapshotError, SourceError) as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(to_text(report))
     if check_version and report.version_ok() is False:
         sys.exit(1)
-
-
-COMMANDS = [diff_command]

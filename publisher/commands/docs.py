@@ -6,14 +6,13 @@ links made absolute under the base URL, so it reads well from the repository.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
+from publisher.commands.exits import refusing_bad_data
+from publisher.commands.options import paths_argument, settings_from
 from publisher.config import PROJECT_ROOT, Settings
-from publisher.publication import ValidationFailed
-from publisher.sources import SourceError
 
 
 def write_docs(settings: Settings, output: Path, lang: str) -> int:
@@ -30,7 +29,7 @@ def write_docs(settings: Settings, output: Path, lang: str) -> int:
 
 
 @click.command("docs")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @click.option(
     "-o",
     "--output",
@@ -42,18 +41,6 @@ def write_docs(settings: Settings, output: Path, lang: str) -> int:
 @click.option("--base-url", help="Base URL the links point to.")
 def docs_command(paths: tuple[Path, ...], output: Path, lang: str, base_url: str | None) -> None:
     """Generate docs/ontology.html: every term, its shapes, usage and a class diagram."""
-    settings = Settings.from_env().with_changes(base_url=base_url)
-    if paths:
-        settings = settings.with_changes(data_paths=paths)
-    try:
-        size = write_docs(settings, output, lang)
-    except SourceError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
-    except ValidationFailed as failure:
-        click.echo(failure.report.to_text(), err=True)
-        sys.exit(1)
+    with refusing_bad_data():
+        size = write_docs(settings_from(paths, base_url=base_url), output, lang)
     click.echo(f"wrote {output} ({size} bytes)")
-
-
-COMMANDS = [docs_command]

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
-from publisher import progress
-from publisher.config import Settings
+from publisher.commands.exits import refusing_bad_data
+from publisher.commands.options import paths_argument, settings_from
+from publisher.graph import progress
 
 
 @click.command("export")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @click.option(
     "--out", required=True, type=click.Path(path_type=Path), help="Folder to write the site to."
 )
@@ -35,14 +36,10 @@ def export_command(
     query services stay on a running server.
     """
     from publisher.app import create_app
-    from publisher.exits import refusing_bad_data
-    from publisher.export import export_site
-    from publisher.nginx import site_config
+    from publisher.deploy.export import export_site
+    from publisher.deploy.nginx import site_config
 
-    changes: dict[str, object] = {"base_url": base_url, "store": store}
-    if paths:
-        changes["data_paths"] = paths
-    settings = Settings.from_env().with_changes(**changes)
+    settings = settings_from(paths, base_url=base_url, store=store)
     with progress.use(progress.for_stream(sys.stderr)):
         with refusing_bad_data("Not exporting: fix the data first."):
             app = create_app(settings)
@@ -51,6 +48,3 @@ def export_command(
     (out / "nginx.conf").write_text(site_config(out, listen, server_name), encoding="utf-8")
     click.echo(f"Wrote {result.count} files for {len(result.files)} pages to {out}.", err=True)
     click.echo(f"nginx: include {out.resolve() / 'nginx.conf'} inside the http block.", err=True)
-
-
-COMMANDS = [export_command]

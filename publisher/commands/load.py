@@ -7,19 +7,19 @@ from pathlib import Path
 
 import click
 
-from publisher import progress
-from publisher.config import Settings
-from publisher.store.base import StoreError
-from publisher.store.loader import DEFAULT_BATCH, DEFAULT_LEASE, Loader, LoadLocked
-from publisher.store.remote import (
-    Credentials,
-    RemoteStore,
-    version_of,
-)
+from publisher.commands.exits import fail, refusing_bad_data
+from publisher.commands.options import paths_argument, settings_from
+from publisher.graph import progress
+from publisher.store.content import version_of
+from publisher.store.credentials import Credentials
+from publisher.store.errors import LoadLocked, StoreError
+from publisher.store.loader import DEFAULT_BATCH, DEFAULT_LEASE, Loader
+from publisher.store.remote import RemoteStore
 
 
+# Long in its options and help text only; the body is about forty lines.
 @click.command("load")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @click.option("--to", "query_url", required=True, help="The store's SPARQL query endpoint URL.")
 @click.option("--update-url", help="SPARQL Update endpoint (default: the server's convention).")
 @click.option("--graph-store-url", help="Graph Store Protocol endpoint (default: convention).")
@@ -69,15 +69,9 @@ def load_command(
     Exits 1 when the data fails SHACL, 2 on unreadable files, 3 when the store fails,
     4 when another load is running on the same base URL.
     """
-    from publisher.exits import refusing_bad_data
-    from publisher.publication import prepare
+    from publisher.graph.publication import prepare
 
-    changes: dict[str, object] = {"base_url": base_url}
-    if paths:
-        changes["data_paths"] = paths
-    if no_validate:
-        changes["validate"] = False
-    settings = Settings.from_env().with_changes(**changes)
+    settings = settings_from(paths, base_url=base_url, validate=False if no_validate else None)
     with progress.use(progress.for_stream(sys.stderr)):
         with refusing_bad_data("Not loading: fix the data, or pass --no-validate."):
             dataset, report = prepare(settings)
@@ -107,12 +101,8 @@ def load_command(
     try:
         loader.replace(dataset, version_of(dataset))
     except LoadLocked as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(4)
+        fail(error, 4)
     except StoreError as error:
         click.echo(f"error: {error}", err=True)
         click.echo("The store still serves its previous data.", err=True)
         sys.exit(3)
-
-
-COMMANDS = [load_command]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from publisher.scaffold import ASPECT_TYPES, KINDS, Entity, ScaffoldError, scaffold
+from publisher.workflow.scaffold import ASPECT_TYPES, KINDS, Entity, ScaffoldError, scaffold
 
 #: Flags each kind needs before it can be written (beyond slug and labels).
 REQUIRED = {
@@ -22,10 +22,6 @@ REQUIRED = {
     "modality": (),
     "procedure": (),
 }
-
-
-#: Option names that differ from :class:`Entity` field names.
-_FIELDS = {"alt_label": "alt_labels", "schema_term": "schema", "specialty": "specialties"}
 
 
 def interactive() -> bool:
@@ -102,6 +98,3 @@ def new_command(kind: str, output: Path | None, force: bool, **values: object) -
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}; fill in anything missing, then run: publisher check", err=True)
-
-
-COMMANDS = [new_command]

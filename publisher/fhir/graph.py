@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import rdflib
 
-from publisher.formats import RESULTS
+from publisher.rdf.formats import RESULTS
 from publisher.store.base import Store
 
 CSV = next(f for f in RESULTS if f.token == "csv")

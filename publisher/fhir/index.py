@@ -1,13 +1,11 @@
-"""The FHIR resources of one data version, built once and shared by every request.
+"""The FHIR resources of the loaded data, read from any store.
 
-Like the search index (:mod:`publisher.search`), the resources are a pure
-function of the loaded data: a reload or a new remote load changes the version
-and the next request rebuilds them (four SPARQL queries on any backend).
+The resources are a pure function of the data, so the publication's cache keeps
+them per data version; a reload or a new remote load makes the next request
+rebuild them (four SPARQL queries on any backend).
 """
 
 from __future__ import annotations
-
-import threading
 
 from publisher.fhir.graph import read_directory
 from publisher.fhir.mapping import Resource, build_resources
@@ -16,20 +14,9 @@ from publisher.store.base import Store
 Resources = dict[str, dict[str, Resource]]
 
 
-class ResourceCache:
-    """The resources of the latest data version seen."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._version: str | None = None
-        self._resources: Resources | None = None
-
-    def get(self, store: Store, base_url: str, version: str) -> Resources:
-        with self._lock:
-            if self._resources is None or self._version != version:
-                self._resources = build_resources(read_directory(store, base_url))
-                self._version = version
-            return self._resources
+def resources_of(store: Store, base_url: str) -> Resources:
+    """Every resource the data maps to, by type then id."""
+    return build_resources(read_directory(store, base_url))
 
 
 def static_paths(store: Store, base_url: str) -> list[str]:
@@ -37,6 +24,6 @@ def static_paths(store: Store, base_url: str) -> list[str]:
 
     ``/fhir/metadata`` then ``/fhir/{type}/{id}`` for every resource.
     """
-    built = build_resources(read_directory(store, base_url))
+    built = resources_of(store, base_url)
     reads = [f"/fhir/{type_}/{id_}" for type_, found in built.items() for id_ in sorted(found)]
     return ["/fhir/metadata", *reads]

@@ -11,35 +11,34 @@ IRI (which dereferences to its linked-data page) is its identifier.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import defaultdict
 from typing import Any
 
 from publisher.fhir.graph import (
-    ALIASES,
-    LABEL,
     LOCATION,
     MEMBER_OF,
-    NAME,
     NOTE,
     PARENT,
-    PREF_LABEL,
     SPECIALTY,
     Directory,
     Thing,
     Triple,
 )
+from publisher.fhir.identity import (
+    FHIR_ID,
+    URI_SYSTEM,
+    aliases,
+    codings,
+    digest_id,
+    extension_url,
+    fhir_id,
+    pick_name,
+    slug,
+    unique_ids,
+)
 
 Resource = dict[str, Any]
-#: FHIR's system for identifiers that are URIs.
-URI_SYSTEM = "urn:ietf:rfc:3986"
-#: Namespaces of ``skos:exactMatch`` targets and the FHIR code system each belongs to.
-CODE_SYSTEMS = (
-    ("http://snomed.info/id/", "http://snomed.info/sct"),
-    ("http://radlex.org/RID/", "http://radlex.org"),
-)
 #: Resource types, in the order the CapabilityStatement lists them.
 TYPES = ("Organization", "Location", "HealthcareService", "Provenance")
 #: Which organisation links become ``Organization.partOf``, most specific first.
@@ -48,85 +47,7 @@ _HELD = {
     "inference": "as an inference from other statements",
     "unsupported": "without a quote or premises",
 }
-_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 _INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
-
-
-def extension_url(base_url: str, name: str) -> str:
-    """The canonical URL of one of this server's extensions."""
-    return f"{base_url}fhir/StructureDefinition/{name}"
-
-
-def fhir_id(iri: str, base_url: str) -> str:
-    """``{kind}-{slug}`` for ``{base}id/{kind}/{slug}``; a digest for any other IRI.
-
-    Dots are avoided so a static export can add a file extension.
-
-    >>> fhir_id("http://h/id/centre/frejus", "http://h/")
-    'centre-frejus'
-    >>> fhir_id("http://elsewhere/x", "http://h/")
-    'x-aef32806f223757c9b5d'
-    """
-    local = iri[len(base_url) + 3 :] if iri.startswith(base_url + "id/") else ""
-    candidate = local.replace("/", "-")
-    if local and "." not in candidate and _ID.match(candidate):
-        return candidate
-    return digest_id(iri)
-
-
-def digest_id(*parts: str) -> str:
-    return "x-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
-
-
-def unique_ids(iris: Iterable[str], base_url: str) -> dict[str, str]:
-    """:func:`fhir_id` of each IRI; IRIs whose ids would collide get digests instead.
-
-    >>> ids = unique_ids(["http://h/id/a-b/c", "http://h/id/a/b-c", "http://h/id/d/e"], "http://h/")
-    >>> sorted(ids.values())
-    ['d-e', 'x-8b2b4d72b08a6f8020e5', 'x-93728386bbd98b8ae317']
-    """
-    ids = {iri: fhir_id(iri, base_url) for iri in iris}
-    seen = Counter(ids.values())
-    return {iri: digest_id(iri) if seen[id_] > 1 else id_ for iri, id_ in ids.items()}
-
-
-def slug(iri: str) -> str:
-    """The last path segment of an IRI."""
-    return iri.rstrip("/").rsplit("/", 1)[-1]
-
-
-def pick_name(thing: Thing) -> str:
-    """``schema:name``, else ``skos:prefLabel``, else ``rdfs:label``; plain, then fr, then en."""
-    for prop in (NAME, PREF_LABEL, LABEL):
-        literals = thing.literals(prop)
-        for language in (None, "fr", "en"):
-            for literal in literals:
-                if literal.language == language:
-                    return str(literal)
-        if literals:
-            return str(literals[0])
-    return slug(thing.iri)
-
-
-def aliases(thing: Thing, name: str) -> list[str]:
-    """Every other name or label the graph gives, once each."""
-    found: list[str] = []
-    for prop in (NAME, PREF_LABEL, LABEL, *ALIASES):
-        for literal in thing.literals(prop):
-            text = str(literal)
-            if text != name and text not in found:
-                found.append(text)
-    return found
-
-
-def codings(thing: Thing) -> list[dict[str, str]]:
-    """A Coding for each ``skos:exactMatch`` in a known code system; nothing else."""
-    found = []
-    for match in thing.matches:
-        for namespace, system in CODE_SYSTEMS:
-            if match.startswith(namespace) and len(match) > len(namespace):
-                found.append({"system": system, "code": match[len(namespace) :]})
-    return found
 
 
 class Mapper:
@@ -251,7 +172,7 @@ class Mapper:
         provider, _, specialty = triple
         concept = self.d.thing(specialty)
         service_id = f"{self.ids[provider]}--{slug(specialty)}"
-        if not _ID.match(service_id) or service_id in self.services:
+        if not FHIR_ID.match(service_id) or service_id in self.services:
             service_id = digest_id(*triple)
         self.services.add(service_id)
         user = f"HealthcareService/{service_id}"

@@ -7,7 +7,7 @@ only the properties listed for those types in :data:`PROPERTIES`, a table taken
 from schema.org's ``domainIncludes`` (a test checks it against the vocabulary).
 
 It tells search engines only what the data states, plus safe entailments
-(``docs/provenance.md`` has the rule, ``tests/test_jsonld_faithful.py`` checks it):
+(``docs/provenance.md`` has the rule, ``tests/render/test_jsonld_faithful.py`` checks it):
 
 - a project property reaches schema.org through ``rdfs:subPropertyOf`` in the
   ontology (``rim:treatsConditionsIn`` → ``relevantSpecialty``);
@@ -32,7 +32,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from publisher.labels import SCHEMA_NAME, pick
+from publisher.rdf.labels import SCHEMA_NAME, pick
 from publisher.render.links import doc_path
 
 SCHEMA_PREFIXES = ("https://schema.org/", "http://schema.org/")

@@ -8,34 +8,19 @@ from __future__ import annotations
 
 from rdflib import Dataset, Graph, URIRef
 
-from publisher.formats import Format
-
-#: Prefixes bound in every serialisation (the project's own are added per base URL).
-PREFIXES: dict[str, str] = {
-    "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "void": "http://rdfs.org/ns/void#",
-    "sh": "http://www.w3.org/ns/shacl#",
-}
+from publisher.rdf.formats import Format
+from publisher.rdf.prefixes import COMMON, project, subset
 
 
 def prefixes(base_url: str) -> dict[str, str]:
     """The common prefixes plus the project's ``rim:`` ontology namespace."""
-    return {"rim": f"{base_url}ontology#", **PREFIXES}
+    return {"rim": project(base_url)["rim"], **subset(*COMMON)}
 
 
 def serialize(graph: Graph, fmt: Format, base_url: str, graph_name: str) -> bytes:
     """``graph`` as bytes in ``fmt``; quad formats put it in the graph ``graph_name``.
 
-    >>> from publisher.formats import by_token
+    >>> from publisher.rdf.formats import by_token
     >>> g = Graph().parse(data="<http://x/a> <http://x/b> <http://x/c> .", format="nt")
     >>> serialize(g, by_token("nq"), "http://x/", "http://x/doc").decode().strip()
     '<http://x/a> <http://x/b> <http://x/c> <http://x/doc> .'

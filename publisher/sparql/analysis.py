@@ -1,4 +1,12 @@
-"""Decide whether a query stays local, on a real SPARQL parse, not a hand tokenizer.
+"""What a query says before any engine sees it: form, dataset, base, federation, updates.
+
+The one reader of query text: for the ``/sparql`` guard (:mod:`publisher.sparql.guard`),
+and for every query the remote store sends on (it must not hand a server a query
+that makes it fetch other endpoints, and must tell SPARQLWrapper the form, which it
+would guess from the first keyword it meets, even inside a sub-query). The form,
+``FROM`` and update keywords come from a light tokenizer (:func:`tokens`), which
+decides nothing about the network: whether a query stays local is decided on a
+real SPARQL parse (:func:`stays_local`).
 
 Engines fetch URLs on their own (pyoxigraph for ``SERVICE`` and ``LOAD``, rdflib
 for ``SERVICE`` and remote ``FROM``; Oxigraph server and Virtuoso federate too).
@@ -24,17 +32,17 @@ Dataset(default=(), named=())
 >>> stays_local("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-publisher.store.base.QueryRefused: SERVICE is not allowed: ...
+publisher.store.errors.QueryRefused: SERVICE is not allowed: ...
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from publisher.store.base import QueryRefused, QuerySyntaxError
+from publisher.store.errors import QueryRefused, QuerySyntaxError
 
 #: Every word that can make an engine reach out: federation, dataset fetches, updates.
 _SCREEN = re.compile(
@@ -44,6 +52,38 @@ _SCREEN = re.compile(
 )
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 SERVICE_REFUSED = "SERVICE is not allowed: this endpoint never queries other services"
+FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+UPDATE_WORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+
+_PN_CHARS = r"A-Za-z0-9_\-\u00B7\u00C0-\U000EFFFF"
+_LOCAL_ESCAPE = r"\\[_~.\-!$&'()*+,;=/?#@%]"
+_LOCAL = rf"(?:[{_PN_CHARS}:.]|%[0-9A-Fa-f]{{2}}|{_LOCAL_ESCAPE})*"
+_TOKEN = re.compile(
+    rf"""
+      (?P<ws>\s+)
+    | (?P<long>\"\"\"(?:\"{{0,2}}(?:[^\"\\]|\\.))*\"\"\"|'''(?:'{{0,2}}(?:[^'\\]|\\.))*''')
+    | (?P<string>"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+    | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][{_PN_CHARS}]+)
+    | (?P<bnode>_:[{_PN_CHARS}.]*)
+    | (?P<pname>(?:[A-Za-z\u00C0-\U000EFFFF][{_PN_CHARS}.]*)?:{_LOCAL})
+    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<comment>\#[^\n\r]*)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+#: In a prologue, what may follow each keyword or token kind (the start is as after an IRI).
+_PROLOGUE_NEXT = {
+    "PREFIX": ("pname",),
+    "pname": ("iri",),
+    "BASE": ("iri",),
+    "iri": ("PREFIX", "BASE", *FORMS),
+}
+#: The keywords :func:`read` acts on; every other word is passed over.
+_KEYWORDS = frozenset({*FORMS, *UPDATE_WORDS})
 
 
 class Dataset(NamedTuple):
@@ -156,3 +196,106 @@ def _parse_failure(query: str, error: Exception) -> str:
         f"SPARQL syntax error{where}: the query could not be parsed, and a query that "
         f"names SERVICE, FROM, LOAD or an update keyword is parsed before it runs{hint}"
     )
+
+
+class Token(NamedTuple):
+    """A tuple, not a dataclass: a query has dozens and each request reads them all."""
+
+    kind: str
+    text: str
+
+
+class Reading(NamedTuple):
+    """What the tokenizer read: the query form, and the update keyword that makes it one."""
+
+    form: str | None
+    update: str | None = None
+
+
+def tokens(query: str) -> Iterator[Token]:
+    """The query's tokens, without whitespace and comments."""
+    for match in _TOKEN.finditer(query):
+        kind = match.lastgroup or "other"
+        if kind not in {"ws", "comment"}:
+            yield Token(kind, match.group())
+
+
+def _keywords(query: str) -> Iterator[str]:
+    """The form and update keywords, upper-cased, with ``\\u`` escapes applied."""
+    for token in tokens(unescape_codepoints(query)):
+        if token.kind == "word" and (word := token.text.upper()) in _KEYWORDS:
+            yield word
+
+
+def read(query: str) -> Reading:
+    """The query's form, or the first update keyword that makes it an update.
+
+    An update keyword before the form (``INSERT``, ``WITH``...) or ``LOAD``
+    anywhere counts; ``DELETE`` after ``SELECT`` is a function or a name.
+
+    >>> read("PREFIX s: <https://schema.org/> SELECT * WHERE { ?c s:name ?n }")
+    Reading(form='SELECT', update=None)
+    >>> read("INSERT DATA { <http://x/> <http://y/> 1 }")
+    Reading(form=None, update='INSERT')
+    """
+    form = None
+    for word in _keywords(query):
+        if word in FORMS and form is None:
+            form = word
+        elif word in UPDATE_WORDS and (form is None or word == "LOAD"):
+            return Reading(form, word)
+    return Reading(form)
+
+
+def query_form(query: str) -> str:
+    """The query's form (SELECT, CONSTRUCT, DESCRIBE or ASK), right after its prologue.
+
+    Only ``PREFIX`` and ``BASE`` may come first: anything else there (a Virtuoso
+    ``DEFINE`` pragma, which can make the server fetch URLs) is not SPARQL.
+
+    >>> query_form("PREFIX s: <https://schema.org/> # a comment\\nask { ?x s:name ?n }")
+    'ASK'
+    >>> query_form('DEFINE input:grab-all "yes" SELECT * { ?s ?p ?o }')
+    Traceback (most recent call last):
+    ...
+    publisher.store.errors.QuerySyntaxError: not a SPARQL query: ...
+
+    :raises QuerySyntaxError: when no form follows the prologue.
+    """
+    expected = _PROLOGUE_NEXT["iri"]
+    for kind, text in tokens(unescape_codepoints(query)):
+        word = text.upper() if kind == "word" else kind
+        if word not in expected:
+            break
+        if word in FORMS:
+            return word
+        expected = _PROLOGUE_NEXT[word]
+    raise QuerySyntaxError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
+
+
+def has_dataset_clause(query: str) -> bool:
+    """Whether the query names its own dataset (``FROM`` or ``FROM NAMED``).
+
+    >>> has_dataset_clause("SELECT ?from FROM <http://h/graph/data> { ?from ?p ?o }")
+    True
+    >>> has_dataset_clause("SELECT * { ?s ?p 'from' }")
+    False
+    """
+    if "from" not in query.lower():  # the common case, without tokenising
+        return False
+    return any(
+        t.kind == "word" and t.text.upper() == "FROM" for t in tokens(unescape_codepoints(query))
+    )
+
+
+def base_declaration(iri: str) -> str:
+    """A ``BASE`` line that makes the query's relative IRIs resolve against ``iri``.
+
+    >>> base_declaration("http://h/")
+    'BASE <http://h/>\\n'
+
+    :raises QuerySyntaxError: when ``iri`` could break out of the brackets.
+    """
+    if not iri or any(c in iri for c in '<>"{}|^`\\ \n'):
+        raise QuerySyntaxError(f"not a usable base IRI: {iri!r}")
+    return f"BASE <{iri}>\n"

@@ -10,9 +10,9 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
 
 from publisher.config import Settings
-from publisher.formats import RDF as RDF_FORMATS
-from publisher.formats import RESULTS, Format
-from publisher.sparql.prefixes import resolve
+from publisher.rdf.formats import RDF as RDF_FORMATS
+from publisher.rdf.formats import RESULTS, Format
+from publisher.rdf.prefixes import resolve
 from publisher.store.base import Store
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")

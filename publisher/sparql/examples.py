@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-_PREFIXES = """PREFIX rim: <{base}ontology#>
-PREFIX schema: <https://schema.org/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-"""
+from publisher.rdf.prefixes import subset
+
+#: The prefixes every example may use, declared in its text so it runs anywhere.
+_PREFIXES = {"rim": "{base}ontology#", **subset("schema", "skos", "rdf", "rdfs", "prov", "oa")}
+_DECLARATIONS = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _PREFIXES.items())
 
 
 @dataclass(frozen=True)
@@ -31,7 +28,7 @@ class Example:
         return self.title_fr if lang == "fr" else self.title_en
 
     def query(self, base_url: str) -> str:
-        return (_PREFIXES + "\n" + self.template).replace("{base}", base_url)
+        return (_DECLARATIONS + "\n" + self.template).replace("{base}", base_url)
 
 
 EXAMPLES: tuple[Example, ...] = (
@@ -103,7 +100,3 @@ LIMIT 100""",
         "DESCRIBE <{base}id/centre/frejus>",
     ),
 )
-
-
-def by_slug(slug: str) -> Example | None:
-    return next((e for e in EXAMPLES if e.slug == slug), None)

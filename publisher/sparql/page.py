@@ -12,18 +12,11 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from publisher.formats import Format
+from publisher.rdf.formats import Format
+from publisher.rdf.prefixes import subset
 
 #: Prefixes shown in cells, so IRIs stay readable.
-SHORT_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("schema:", "https://schema.org/"),
-    ("skos:", "http://www.w3.org/2004/02/skos/core#"),
-    ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("prov:", "http://www.w3.org/ns/prov#"),
-    ("oa:", "http://www.w3.org/ns/oa#"),
-    ("xsd:", "http://www.w3.org/2001/XMLSchema#"),
-)
+SHORT_PREFIXES = subset("schema", "skos", "rdf", "rdfs", "prov", "oa", "xsd")
 
 
 @dataclass(frozen=True)
@@ -54,9 +47,9 @@ def short(iri: str, base_url: str) -> str:
         return "rim:" + iri[len(base_url) + 9 :]
     if iri.startswith(base_url):
         return iri[len(base_url) :]
-    for prefix, namespace in SHORT_PREFIXES:
+    for prefix, namespace in SHORT_PREFIXES.items():
         if iri.startswith(namespace):
-            return prefix + iri[len(namespace) :]
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 

@@ -1,42 +1,16 @@
-"""Pick a store backend from the settings: ``embedded`` or a SPARQL endpoint URL."""
+"""Where the published dataset is queried: the :class:`Store` interface and its errors.
+
+The backends (:mod:`.embedded`, :mod:`.remote`) are imported only where one is
+chosen, by :func:`publisher.store.choose.open_store`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from publisher.config import Settings
-from publisher.store.base import (
-    QueryRefused as QueryRefused,
-)
-from publisher.store.base import (
-    QuerySyntaxError as QuerySyntaxError,
-)
-from publisher.store.base import (
-    QueryTimeout as QueryTimeout,
-)
-from publisher.store.base import (
-    Store as Store,
-)
-from publisher.store.base import (
-    StoreError as StoreError,
-)
-from publisher.store.base import (
-    StoreUnavailable as StoreUnavailable,
-)
-from publisher.store.disk import DiskStore
-from publisher.store.embedded import EmbeddedStore
-from publisher.store.remote import RemoteStore
-
-BACKENDS: dict[str, Callable[[Settings], Store]] = {
-    "embedded": lambda settings: DiskStore() if settings.store_dir else EmbeddedStore(),
-    "sparql": RemoteStore.from_settings,
-}
-
-
-def open_store(settings: Settings) -> Store:
-    """The backend the settings name; a URL means a remote SPARQL server."""
-    if settings.store in BACKENDS:
-        return BACKENDS[settings.store](settings)
-    if settings.store.startswith(("http://", "https://")) and "sparql" in BACKENDS:
-        return BACKENDS["sparql"](settings)
-    raise ValueError(f"unknown store {settings.store!r}: use 'embedded' or a SPARQL endpoint URL")
+from publisher.store.base import Row as Row
+from publisher.store.base import Store as Store
+from publisher.store.errors import QueryRefused as QueryRefused
+from publisher.store.errors import QueryResourceLimit as QueryResourceLimit
+from publisher.store.errors import QuerySyntaxError as QuerySyntaxError
+from publisher.store.errors import QueryTimeout as QueryTimeout
+from publisher.store.errors import StoreError as StoreError
+from publisher.store.errors import StoreUnavailable as StoreUnavailable

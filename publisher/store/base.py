@@ -1,40 +1,23 @@
-"""The store interface every backend implements, and the errors it raises."""
+"""The store interface every backend implements; its errors are in :mod:`.errors`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import rdflib
 
-from publisher.formats import Format
-from publisher.sources import Dataset
+from publisher.graph.sources import Dataset
+from publisher.rdf.formats import Format
 
 Row = dict[str, rdflib.term.Node]
 
 
-class StoreError(Exception):
-    """Something went wrong in the store; subclasses map to HTTP statuses."""
+class Snapshot(NamedTuple):
+    """What a store holds, read back: the quads, and the graphs that hold any."""
 
-
-class QuerySyntaxError(StoreError):
-    """The query is not valid SPARQL 1.1 (HTTP 400)."""
-
-
-class QueryRefused(StoreError):
-    """The query is valid but not allowed here, e.g. an update or a SERVICE (HTTP 400)."""
-
-
-class QueryTimeout(StoreError):
-    """The query ran past its time limit and was stopped (HTTP 503)."""
-
-
-class QueryResourceLimit(StoreError):
-    """The query needed more memory than a query may use and was stopped (HTTP 503)."""
-
-
-class StoreUnavailable(StoreError):
-    """The backend cannot be reached or failed (HTTP 502)."""
+    dataset: Dataset
+    graphs: frozenset[str]
 
 
 class Store(Protocol):
@@ -42,6 +25,16 @@ class Store(Protocol):
 
     The default graph of every query is the union of the named graphs.
     """
+
+    @property
+    def external(self) -> bool:
+        """True when the content is managed elsewhere (``publisher load --to``), so the
+        serving process reads it back (:meth:`snapshot`, :meth:`version`) and never loads."""
+
+    @property
+    def copies_on_scan(self) -> bool:
+        """True when reading the whole store in a forked process copies its memory
+        (pyoxigraph in memory): such scans run in a throwaway fork (:mod:`.apart`)."""
 
     def load(self, dataset: Dataset) -> None:
         """Replace the whole content with ``dataset``; readers never see a mix."""
@@ -78,3 +71,16 @@ class Store(Protocol):
 
     def count(self) -> int:
         """How many quads the store holds."""
+
+    def version(self) -> str | None:
+        """The version tag the last load recorded in the store; None when it keeps none
+        (then the version is the digest of the content, :mod:`publisher.store.content`)."""
+
+    def snapshot(self) -> Snapshot:
+        """Everything the store holds, as a dataset (for dumps and statistics)."""
+
+    def require_dataset(self) -> None:
+        """Refuse to serve a store that holds nothing for the publication.
+
+        :raises DatasetMissing: naming what the store holds instead.
+        """

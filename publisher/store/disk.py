@@ -28,10 +28,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher import progress
-from publisher.sources import Dataset, GraphSource, discover, read_into
+from publisher.graph import progress
+from publisher.graph.sources import Dataset, GraphSource, discover, read_into
 from publisher.store.embedded import EmbeddedStore
-from publisher.validation_cache import _file_digest
+from publisher.validation.cache import file_digest
 
 #: Bumped when what a folder holds for the same files changes.
 FORMAT = "1"
@@ -46,7 +46,7 @@ def key(sources: Sequence[GraphSource], base_url: str) -> str:
     digest = hashlib.sha256(f"{FORMAT}\n{engine}\n{base_url}\n".encode())
     for source in sources:
         digest.update(f"{source.role}\n{source.path.name}\n".encode())
-        digest.update(_file_digest(source.path))
+        digest.update(file_digest(source.path))
     return digest.hexdigest()[:32]
 
 
@@ -136,7 +136,7 @@ def load(paths: Sequence[Path | str], base_url: str, folder: Path) -> DiskDatase
     """The dataset of these files in ``folder``: the existing store if the files are
     unchanged, else a new one bulk-loaded into a temporary folder then renamed.
 
-    :raises publisher.sources.SourceError: a file is missing or not valid RDF (the
+    :raises publisher.graph.sources.SourceError: a file is missing or not valid RDF (the
         folders already there are left as they were).
     """
     sources = tuple(discover(paths))

@@ -7,11 +7,14 @@ from collections.abc import Mapping, Sequence
 import pyoxigraph as ox
 import rdflib
 
-from publisher.formats import Format, by_token
-from publisher.sources import Dataset, to_rdflib
-from publisher.sparql import prefixes, syntax
-from publisher.sparql.analysis import SERVICE_REFUSED
-from publisher.store.base import QueryRefused, QuerySyntaxError, Row, StoreError
+from publisher.graph.sources import Dataset
+from publisher.rdf import prefixes
+from publisher.rdf.formats import Format, by_token
+from publisher.sparql import syntax
+from publisher.sparql.analysis import SERVICE_REFUSED, has_dataset_clause
+from publisher.store.base import Row, Snapshot
+from publisher.store.content import to_graph, to_rows
+from publisher.store.errors import QueryRefused, QuerySyntaxError, StoreError
 from publisher.store.limits import Results, serialise
 from publisher.store.workers import QueryWorkers
 
@@ -24,18 +27,21 @@ class EmbeddedStore:
     :mod:`publisher.store.workers`) that are killed at the limit; the workers are
     replaced whenever the data is."""
 
+    #: The content is what :meth:`load` was given, in this process.
+    external = False
     #: Whether reading the whole store in a forked process copies its pages (CoW).
     copies_on_scan = True
 
     def __init__(self) -> None:
         self._store = ox.Store()
+        self._dataset = Dataset(b"")
         self._workers: QueryWorkers | None = None
         self._count = 0
 
     def load(self, dataset: Dataset) -> None:
         """Serve ``dataset``'s own store: the files were parsed straight into it, so
         there is no second copy and no N-Quads round trip."""
-        self._store = dataset.store()
+        self._store, self._dataset = dataset.store(), dataset
         # Counted here, before gunicorn forks: a scan writes to every page of the
         # in-memory store it reads, so a worker counting would copy all of them.
         self._count = len(self._store)
@@ -78,27 +84,13 @@ class EmbeddedStore:
         result = self._query(query)
         if not isinstance(result, ox.QueryTriples):
             raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
-        graph = rdflib.Graph()
-        for triple in result:
-            graph.add(
-                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-            )
-        return graph
+        return to_graph(result)
 
     def select(self, query: str) -> list[Row]:
         result = self._query(query)
         if not isinstance(result, ox.QuerySolutions):
             raise QuerySyntaxError("expected a SELECT query")
-        names = [v.value for v in result.variables]
-        rows = []
-        for solution in result:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = to_rdflib(value)
-            rows.append(row)
-        return rows
+        return to_rows(result)
 
     def ask(self, query: str) -> bool:
         result = self._query(query)
@@ -158,13 +150,16 @@ class EmbeddedStore:
     def count(self) -> int:
         return self._count
 
+    def version(self) -> None:
+        """None: the publication hashes the files it loaded (:func:`~.content.digest`)."""
+        return None
 
-def has_dataset_clause(query: str) -> bool:
-    """Whether the query names its own dataset (``FROM`` or ``FROM NAMED``)."""
-    from publisher.sparql.guard import tokens, unescape_codepoints
+    def snapshot(self) -> Snapshot:
+        """The dataset last loaded, and its named graphs that hold triples."""
+        graphs = frozenset(
+            g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
+        )
+        return Snapshot(self._dataset, graphs)
 
-    if "from" not in query.lower():  # the common case, without tokenising
-        return False
-    return any(
-        t.kind == "word" and t.text.upper() == "FROM" for t in tokens(unescape_codepoints(query))
-    )
+    def require_dataset(self) -> None:
+        """Nothing to check: the content is what this process loaded."""

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from publisher.store.base import StoreError
+from publisher.store.errors import StoreError
 
-_RESULT_LINE_FORMATS = (ox.QueryResultsFormat.TSV, ox.RdfFormat.N_TRIPLES)
+#: An answer to serialise: an engine's result, or triples a server sent (remote CONSTRUCT).
+Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]
 
 
 class Results(bytes):
@@ -51,8 +52,18 @@ class _LineWriter:
         pass
 
 
+def check_format(
+    graph: bool, fmt: ox.RdfFormat | ox.QueryResultsFormat | None, media_type: str
+) -> None:
+    """:raises StoreError: the format cannot hold a graph (or results, when not ``graph``)."""
+    if graph and not isinstance(fmt, ox.RdfFormat):
+        raise StoreError(f"{media_type} cannot hold a graph")
+    if not graph and not isinstance(fmt, ox.QueryResultsFormat):
+        raise StoreError(f"{media_type} cannot hold query results")
+
+
 def serialise(
-    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
+    result: Answer,
     fmt: ox.RdfFormat | ox.QueryResultsFormat | None,
     media_type: str,
     max_rows: int | None = None,
@@ -61,11 +72,11 @@ def serialise(
 
     :raises StoreError: the format cannot hold this kind of result.
     """
-    if isinstance(result, ox.QueryTriples):
-        if not isinstance(fmt, ox.RdfFormat):
-            raise StoreError(f"{media_type} cannot hold a graph")
-    elif not isinstance(fmt, ox.QueryResultsFormat):
-        raise StoreError(f"{media_type} cannot hold query results")
+    check_format(isinstance(result, ox.QueryTriples | list), fmt, media_type)
+    if isinstance(result, list):  # already in memory: cut it as it is
+        cut = max_rows is not None and len(result) > max_rows
+        kept = result[:max_rows] if cut else result
+        return Results.of(ox.serialize(kept, format=fmt) or b"", max_rows if cut else None)  # type: ignore[arg-type]
     if max_rows is None or isinstance(result, ox.QueryBoolean):
         return Results.of(result.serialize(format=fmt) or b"")  # type: ignore[arg-type]
     graph = isinstance(result, ox.QueryTriples)

@@ -9,136 +9,32 @@ one transaction on Oxigraph server and Virtuoso. A failure before the swap
 leaves the old data served and the staging graphs are dropped; running the load
 again gives the same store.
 
-Only one load at a time may work on a base URL's graphs: a load first takes a
-lease in the store (graph ``graph/load-lock``), an entry that names its holder and
-expires at a time of the store's clock. A second load finds an unexpired lease
-and stops with :class:`LoadLocked` before it writes anything; a lease whose holder
-died expires by itself. The holder renews it while it stages, checks it is still
-its own just before the swap, and the swap update itself releases it. Taking
-the lease is an update that writes only when no lease is held, then a read of
-the leases: a load goes on only if its own is the only one, so of two loads that
-wrote at the same moment at most one goes on, even on a store whose updates do
-not serialise.
+Only one load at a time works on a base URL's graphs: it holds a lease in the
+store first (:mod:`publisher.store.lease`).
 
 Batches go through the Graph Store Protocol (``POST ?graph=``) when its URL is
-known, else through SPARQL Update. Blank nodes are scoped to one request on every
-server, so all triples that share a blank node travel in the same batch.
+known, else through SPARQL Update; :mod:`publisher.store.batches` cuts them.
 """
 
 from __future__ import annotations
 
-import os
-import re
 import secrets
-import socket
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
-from urllib.parse import urlencode, urlsplit
+from collections.abc import Callable
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from publisher.sources import Dataset, graph_iri
-from publisher.store.base import StoreError
-from publisher.store.remote import (
-    VERSION_PREDICATE,
-    RemoteStore,
-    meta_graph,
-    sibling_url,
-)
+from publisher.graph.sources import Dataset
+from publisher.store.batches import DEFAULT_BATCH, batches, triples_by_graph
+from publisher.store.content import VERSION_PREDICATE, meta_graph
+from publisher.store.credentials import conventional_urls, opener
+from publisher.store.endpoint import Endpoint
+from publisher.store.errors import LoadFailed
+from publisher.store.lease import DEFAULT_LEASE, Lease
 
-DEFAULT_BATCH = 5_000
-#: Seconds a load's lease on the store lasts unless renewed (it renews after every batch).
-DEFAULT_LEASE = 120.0
-#: A lease is renewed when less than this part of it is left, and checked before the swap.
-_RENEW_AT = 0.5
-_XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
-_DATETIME = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$")
-
-
-class LoadFailed(StoreError):
-    """A load step failed; the message names the step, the graph and the server's answer."""
-
-
-class LoadLocked(LoadFailed):
-    """Another load holds the store's lease for this base URL; nothing was changed."""
-
-
-def lock_graph(base_url: str) -> str:
-    """Where loads of one base URL record their lease."""
-    return graph_iri(base_url, "load-lock")
-
-
-def conventional_urls(query_url: str) -> tuple[str, str | None]:
-    """The update and Graph Store URLs a server puts beside its query endpoint.
-
-    >>> conventional_urls("http://h:7878/query")  # Oxigraph server
-    ('http://h:7878/update', 'http://h:7878/store')
-    >>> conventional_urls("http://h:8890/sparql")  # Virtuoso: the authenticated endpoints
-    ('http://h:8890/sparql-auth', 'http://h:8890/sparql-graph-crud-auth')
-    >>> conventional_urls("http://h:3030/ds/query")  # Fuseki
-    ('http://h:3030/ds/update', 'http://h:3030/ds/data')
-    """
-    path = urlsplit(query_url).path.rstrip("/")
-    if path == "/query":
-        return sibling_url(query_url, "/update"), sibling_url(query_url, "/store")
-    if path.endswith("/sparql"):
-        return query_url.rstrip("/") + "-auth", sibling_url(
-            query_url, path[: -len("sparql")] + "sparql-graph-crud-auth"
-        )
-    if path.endswith("/query"):
-        root = path[: -len("/query")]
-        return sibling_url(query_url, root + "/update"), sibling_url(query_url, root + "/data")
-    return query_url, None
-
-
-def blank_node_groups(triples: list[ox.Triple]) -> list[list[ox.Triple]]:
-    """Triples grouped so that every blank node's triples are in one group.
-
-    >>> a, b = ox.BlankNode("a"), ox.BlankNode("b")
-    >>> p, x = ox.NamedNode("http://p"), ox.NamedNode("http://x")
-    >>> [len(g) for g in blank_node_groups([ox.Triple(x, p, a), ox.Triple(a, p, b),
-    ...                                      ox.Triple(x, p, x), ox.Triple(b, p, x)])]
-    [3, 1]
-    """
-    parent: dict[str, str] = {}
-
-    def root(node: str) -> str:
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    def blanks(triple: ox.Triple) -> list[str]:
-        return [t.value for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)]
-
-    for triple in triples:
-        nodes = blanks(triple)
-        for other in nodes[1:]:
-            parent[root(other)] = root(nodes[0])
-    groups: dict[str, list[ox.Triple]] = {}
-    alone: list[list[ox.Triple]] = []
-    for triple in triples:
-        nodes = blanks(triple)
-        if nodes:
-            groups.setdefault(root(nodes[0]), []).append(triple)
-        else:
-            alone.append([triple])
-    return list(groups.values()) + alone
-
-
-def batches(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
-    """Batches of about ``size`` triples that never split a blank node's triples."""
-    batch: list[ox.Triple] = []
-    for group in blank_node_groups(triples):
-        if batch and len(batch) + len(group) > size:
-            yield batch
-            batch = []
-        batch.extend(group)
-    if batch:
-        yield batch
+__all__ = ["DEFAULT_BATCH", "DEFAULT_LEASE", "Loader"]
 
 
 class Loader:
@@ -152,7 +48,7 @@ class Loader:
 
     def __init__(
         self,
-        store: RemoteStore,
+        store: Endpoint,
         progress: Callable[[str], None] | None = None,
         batch_size: int = DEFAULT_BATCH,
         via: str = "auto",
@@ -169,7 +65,8 @@ class Loader:
         self.progress = progress or (lambda line: None)
         self.batch_size = max(1, batch_size)
         self.lease = max(1.0, lease)
-        self.opener = _opener(store)
+        urls = (store.update_url, store.graph_store_url, store.query_url, update, graph_store)
+        self.opener = opener(store.credentials, urls)
 
     def replace(self, dataset: Dataset, version: str) -> None:
         """Take the lease, stage every role graph, check it, then swap it in with the version.
@@ -179,7 +76,7 @@ class Loader:
         """
         token = secrets.token_hex(6)
         staging = {graph: f"{graph}-staging-{token}" for graph in self.store.graphs}
-        by_graph = _triples_by_graph(dataset, self.store.graphs)
+        by_graph = triples_by_graph(dataset, self.store.graphs)
         lease = Lease(self, token)
         lease.take()
         try:
@@ -213,7 +110,7 @@ class Loader:
                 )
             else:
                 update = f"INSERT {{ GRAPH <{staging}> {{\n{body.decode()}}} }} WHERE {{}}"
-                self._update(update, step)
+                self.update(update, step)
             sent += len(batch)
             self.progress(f"{graph}: {sent}/{len(triples)} triples staged")
             lease.keep()
@@ -239,7 +136,7 @@ class Loader:
             f'INSERT DATA {{ GRAPH <{meta}> {{ <{meta}> <{VERSION_PREDICATE}> "{version}" }} }}'
         )
         steps.append(lease.release_update())  # in the same transaction as the swap
-        self._update(" ;\n".join(steps), "swapping the staged graphs in")
+        self.update(" ;\n".join(steps), "swapping the staged graphs in")
         self.progress(f"swapped in {len(staging)} graphs")
 
     def _drop_leftovers(self) -> None:
@@ -256,11 +153,11 @@ class Loader:
 
     def _drop(self, graphs: list[str]) -> None:
         try:
-            self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs), "cleaning up")
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs), "cleaning up")
         except LoadFailed:
             pass  # best effort: the next load drops them, and no reader sees them
 
-    def _update(self, update: str, step: str) -> None:
+    def update(self, update: str, step: str) -> None:
         self._post(
             self.update_url,
             urlencode({"update": update}).encode(),
@@ -288,140 +185,3 @@ class Loader:
             reason = getattr(error, "reason", error)
             where = url.split("?")[0]
             raise LoadFailed(f"{step} failed: {where} is unreachable: {reason}") from None
-
-
-class Lease:
-    """One load's claim on a base URL's graphs, kept in the store (see the module's notes).
-
-    Expiry times are the store's clock (``NOW()``), so loads on different machines
-    agree; the holder also keeps its own monotonic reckoning, to renew in time.
-    """
-
-    def __init__(self, loader: Loader, token: str) -> None:
-        self.loader, self.store, self.token = loader, loader.store, token
-        self.graph = lock_graph(self.store.base_url)
-        self.subject = f"{self.graph}#{token}"
-        self.seconds = loader.lease
-        self.holder = f"{socket.gethostname()} pid {os.getpid()}"
-        self.ends = 0.0  # monotonic time at which the lease surely ended
-
-    def take(self) -> None:
-        """:raises LoadLocked: when another load holds an unexpired lease."""
-        expires = self._expiry()
-        g, p = self.graph, self.graph
-        self.loader._update(
-            f"DELETE {{ GRAPH <{g}> {{ ?h ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ "
-            f"?h <{p}#expires> ?e ; ?p ?o FILTER(?e < NOW()) }} }} ;\n"
-            f"INSERT {{ GRAPH <{g}> {{ <{self.subject}> <{p}#expires> {expires} ; "
-            f'<{p}#holder> "{self.holder}" }} }} WHERE {{ '
-            f"FILTER NOT EXISTS {{ GRAPH <{g}> {{ ?h <{p}#expires> ?e }} }} }}",
-            "taking the load lease",
-        )
-        leases = self._leases()
-        others = {h: info for h, info in leases.items() if h != self.subject and info[1]}
-        if self.subject in leases and not others:
-            self.loader.progress(f"took the load lease for {self.store.base_url}")
-            return
-        if self.subject in leases:  # two took it at once: step back, both if need be
-            self.release()
-        holder, until = next(((i[0], i[2]) for i in others.values()), ("another load", "?"))
-        raise LoadLocked(
-            f"another load is running on {self.store.base_url} ({holder}, lease until {until} "
-            "by the store's clock); nothing was changed. Try again when it has finished; "
-            "if it died, its lease expires by itself"
-        )
-
-    def keep(self, before_swap: bool = False) -> None:
-        """Renew the lease when half of it is gone (always just before the swap).
-
-        :raises LoadLocked: when it expired and another load took it over.
-        """
-        left = self.ends - time.monotonic()
-        if not before_swap and left > self.seconds * _RENEW_AT:
-            return
-        expires = self._expiry()
-        g, s = self.graph, self.subject
-        self.loader._update(
-            f"DELETE {{ GRAPH <{g}> {{ <{s}> <{g}#expires> ?e }} }} "
-            f"INSERT {{ GRAPH <{g}> {{ <{s}> <{g}#expires> {expires} }} }} "
-            f"WHERE {{ GRAPH <{g}> {{ <{s}> <{g}#expires> ?e }} }}",
-            "renewing the load lease",
-        )
-        leases = self._leases()
-        if self.subject not in leases or any(
-            info[1] for h, info in leases.items() if h != self.subject
-        ):
-            raise LoadLocked(
-                f"this load's lease on {self.store.base_url} expired and another load took "
-                "it over: not swapping anything in"
-            )
-
-    def release_update(self) -> str:
-        return f"DELETE WHERE {{ GRAPH <{self.graph}> {{ <{self.subject}> ?p ?o }} }}"
-
-    def release(self) -> None:
-        """Best effort: an unreleased lease expires by itself."""
-        try:
-            self.loader._update(self.release_update(), "releasing the load lease")
-        except LoadFailed:
-            pass
-
-    def _expiry(self) -> str:
-        """The store's time plus the lease, as a literal; notes when it ends here."""
-        sent = time.monotonic()
-        rows = self.store.select_in("SELECT (NOW() AS ?now) WHERE {}", [], [])
-        now = str(rows[0]["now"]) if rows and "now" in rows[0] else ""
-        match = _DATETIME.match(now)
-        if not match:
-            raise LoadFailed(f"taking the load lease: the store's clock reads {now!r}")
-        zone = match.group(2) or ""
-        moment = datetime.fromisoformat(match.group(1)) + timedelta(seconds=self.seconds)
-        self.ends = sent + self.seconds
-        return f'"{moment.isoformat(timespec="seconds")}{zone}"^^<{_XSD_DATETIME}>'
-
-    def _leases(self) -> dict[str, tuple[str, bool, str]]:
-        """Every lease recorded: holder, whether it is still running, until when."""
-        g = self.graph
-        rows = self.store.select_in(
-            f"SELECT ?h ?e ?who (?e >= NOW() AS ?live) WHERE {{ GRAPH <{g}> {{ "
-            f"?h <{g}#expires> ?e OPTIONAL {{ ?h <{g}#holder> ?who }} }} }}",
-            [g],
-            [g],
-        )
-        return {
-            str(row["h"]): (
-                str(row.get("who", "another load")),
-                str(row.get("live", "true")).lower() in ("true", "1"),
-                str(row.get("e", "?")),
-            )
-            for row in rows
-            if "h" in row
-        }
-
-
-def _opener(store: RemoteStore) -> urllib.request.OpenerDirector:
-    """An HTTP client that answers digest or basic challenges with the store's credentials."""
-    if not store.credentials:
-        return urllib.request.build_opener()
-    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    urls = (store.update_url, store.graph_store_url, store.query_url)
-    for url in (*urls, *conventional_urls(store.query_url)):
-        if url:
-            passwords.add_password(None, url, store.credentials.user, store.credentials.password)
-    return urllib.request.build_opener(
-        urllib.request.HTTPDigestAuthHandler(passwords),
-        urllib.request.HTTPBasicAuthHandler(passwords),
-    )
-
-
-def _triples_by_graph(dataset: Dataset, graphs: tuple[str, ...]) -> dict[str, list[ox.Triple]]:
-    found: dict[str, list[ox.Triple]] = {graph: [] for graph in graphs}
-    for quad in ox.parse(dataset.nquads, format=ox.RdfFormat.N_QUADS):
-        name = quad.graph_name
-        if isinstance(name, ox.NamedNode) and name.value in found:
-            found[name.value].append(quad.triple)
-        else:
-            raise LoadFailed(
-                f"reading the dataset: a quad is in {name}, not one of the role graphs"
-            )
-    return found

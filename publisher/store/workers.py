@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection, Pipe
 from typing import Any
 
 from publisher.store import sandbox
-from publisher.store.base import (
+from publisher.store.errors import (
     QueryRefused,
     QueryResourceLimit,
     QuerySyntaxError,

@@ -11,15 +11,16 @@ import rdflib
 from flask import Blueprint, Response, abort, render_template, request
 from werkzeug.exceptions import BadRequest
 
-from publisher import __version__, openapi
-from publisher.app import publication
-from publisher.fairness import query_slot
-from publisher.formats import Format
-from publisher.negotiation import negotiate, negotiate_language
-from publisher.queries.api import BadParameter, NamedQuery, catalogue
+from publisher.api import openapi
+from publisher.api.named import BadParameter, NamedQuery, catalogue
+from publisher.config import VERSION
+from publisher.fairness.admission import query_slot
+from publisher.rdf.formats import Format
+from publisher.search.build import index_of
+from publisher.search.values import thing_iri
 from publisher.store.base import Row
-from publisher.views.search import index as search_index
-from publisher.views.search import thing_iri
+from publisher.web.context import publication
+from publisher.web.negotiation import negotiate, negotiate_language
 
 bp = Blueprint("api", __name__)
 JSON_UTF8 = "application/json; charset=utf-8"
@@ -43,7 +44,7 @@ def index() -> Response:
 @bp.get("/api/openapi.json")
 def openapi_document() -> Response:
     base_url = publication().settings.base_url
-    document = openapi.document(catalogue(), base_url, __version__)
+    document = openapi.document(catalogue(), base_url, VERSION)
     return Response(json.dumps(document, indent=2), content_type=JSON_UTF8)
 
 
@@ -88,7 +89,7 @@ def _resolved(query: NamedQuery, args: dict[str, str], base_url: str) -> dict[st
     things = [p for p in query.parameters if p.type.startswith("id:") and args.get(p.name, "")]
     if not things:
         return args
-    idx = search_index()
+    idx = index_of(publication())
     lang = negotiate_language(request.headers.get("Accept-Language"), args.get("lang"))
     for param in things:
         kind = param.type[3:]

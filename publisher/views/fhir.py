@@ -10,18 +10,18 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from werkzeug.exceptions import HTTPException
 
-from publisher import __version__
-from publisher.app import publication
-from publisher.errors import STATUSES
+from publisher.config import VERSION
 from publisher.fhir import bundle, search
 from publisher.fhir.capability import capability_statement
-from publisher.fhir.index import ResourceCache, Resources
+from publisher.fhir.index import Resources, resources_of
 from publisher.fhir.mapping import TYPES, Resource
 from publisher.fhir.outcome import FhirError, issue_type, operation_outcome
-from publisher.store.base import StoreError
+from publisher.store.errors import StoreError
+from publisher.web.context import publication
+from publisher.web.errors import STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,7 @@ def fhir_response(body: Resource, status: int = 200) -> Response:
 def resources() -> Resources:
     """The FHIR resources of the data version being served."""
     pub = publication()
-    cache: ResourceCache = current_app.extensions.setdefault("publisher-fhir", ResourceCache())
-    return cache.get(pub.store, pub.settings.base_url, pub.version)
+    return pub.cache.once("fhir", (), lambda: resources_of(pub.store, pub.settings.base_url))
 
 
 def _check_format() -> None:
@@ -61,7 +60,7 @@ def _of_type(type_: str) -> dict[str, Resource]:
 @bp.get("/fhir/metadata")
 def metadata() -> Response:
     _check_format()
-    return fhir_response(capability_statement(publication().settings.base_url, __version__))
+    return fhir_response(capability_statement(publication().settings.base_url, VERSION))
 
 
 @bp.get("/fhir/<type_>")

@@ -10,13 +10,13 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import BadRequest
 
-from publisher import fragments
-from publisher.app import publication
-from publisher.formats import HTML, RDF, Format, by_token
-from publisher.negotiation import negotiate, negotiate_language
+from publisher.api import fragments
+from publisher.rdf.formats import HTML, RDF, Format, by_token
+from publisher.web.context import publication
+from publisher.web.negotiation import negotiate, negotiate_language
 
 bp = Blueprint("fragments", __name__)
 
@@ -54,8 +54,10 @@ def fragment() -> Response:
     pub = publication()
     base = f"{pub.settings.base_url}fragments"
     here, collection = _self_urls(base)
-    cache = current_app.extensions.setdefault("publisher-fragment-counts", fragments.CountCache())
-    total = cache.get(pub.store, pattern, pub.version)
+    # Clients ask the same count for every page of a pattern.
+    total = pub.cache.get(
+        "fragment-count", pattern.where(), lambda: fragments.count(pub.store, pattern)
+    )
     data = fragments.page(pub.store, pattern, number, total)
     controls = fragments.Controls(
         base, here, total, _links(base, number, total), collection=collection

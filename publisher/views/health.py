@@ -9,28 +9,16 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from publisher.app import publication
-from publisher.publication import Publication
+from publisher.web.context import publication
 
 bp = Blueprint("health", __name__)
-
-
-_counted: dict[int, tuple[str, int]] = {}
-
-
-def _quads(current: Publication) -> int:
-    """Counting every quad grows with the data: once per data version is enough."""
-    cached = _counted.get(id(current))
-    if cached is None or cached[0] != current.version:
-        cached = _counted[id(current)] = (current.version, current.store.count())
-    return cached[1]
 
 
 @bp.get("/healthz")
 def healthz() -> Response:
     current = publication()
     current.store.ask("ASK {}")  # a store that went away answers 502, not "ok"
-    quads = _quads(current)
+    quads = current.cache.once("quads", (), current.store.count)  # grows with the data
     response = jsonify(
         status="ok" if quads else "empty",
         version=current.version,

@@ -12,19 +12,19 @@ import rdflib
 from flask import Blueprint, Response, abort, redirect, render_template, request
 from rdflib.namespace import DCTERMS
 
-from publisher import diagram, ontology_docs
-from publisher.app import publication
 from publisher.config import PROJECT_ROOT
-from publisher.diff_terms import PREFIXES
-from publisher.formats import RDF, RESOURCE, Format
-from publisher.lint import declared_terms, rim
-from publisher.negotiation import negotiate, negotiate_language
-from publisher.publication import Publication
-from publisher.sources import graph_iri
-from publisher.versioning import ontology_version, ontology_version_iri
+from publisher.graph.publication import Publication
+from publisher.graph.sources import graph_iri
+from publisher.ontology import diagram
+from publisher.ontology import docs as ontology_docs
+from publisher.ontology.versions import ontology_version, ontology_version_iri
+from publisher.ontology.vocabulary import declared_terms, rim
+from publisher.rdf import prefixes
+from publisher.rdf.formats import RDF, RESOURCE, Format
+from publisher.web.context import publication
+from publisher.web.negotiation import negotiate, negotiate_language
 
 bp = Blueprint("ontology", __name__)
-_CACHE: dict[tuple[int, str, str, bool], str] = {}
 _CSS = PROJECT_ROOT / "publisher" / "static" / "style.css"
 
 
@@ -37,13 +37,12 @@ def serialize(pub: Publication, role: str, fmt: Format) -> bytes:
         if q.graph_name == graph
     ]
     items = quads if fmt.quads else [q.triple for q in quads]
-    base = pub.dataset.base_url
-    prefixes = {k: v.replace("http://127.0.0.1:8080/", base) for k, v in PREFIXES.items()}
     target = fmt.oxigraph
     assert isinstance(target, ox.RdfFormat)
     if target in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD):
         return ox.serialize(items, format=target) or b""
-    return ox.serialize(items, format=target, prefixes=prefixes) or b""
+    declared = dict(prefixes.resolve(pub.dataset.base_url))  # rim: and rimsh: under this base
+    return ox.serialize(items, format=target, prefixes=declared) or b""
 
 
 def _meta(pub: Publication, lang: str) -> dict[str, str | None]:
@@ -68,12 +67,7 @@ def _meta(pub: Publication, lang: str) -> dict[str, str | None]:
 
 def render_ontology(pub: Publication, lang: str, static: bool = False) -> str:
     """The documentation page; ``static`` gives a standalone file with absolute links."""
-    key = (id(pub), pub.version, lang, static)
-    if key not in _CACHE:
-        if len(_CACHE) > 16:
-            _CACHE.clear()
-        _CACHE[key] = _render(pub, lang, static)
-    return _CACHE[key]
+    return pub.cache.once("ontology", (lang, static), lambda: _render(pub, lang, static))
 
 
 def _render(pub: Publication, lang: str, static: bool) -> str:

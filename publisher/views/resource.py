@@ -7,19 +7,19 @@ from rdflib import RDF, Graph
 from werkzeug.urls import iri_to_uri
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from publisher import memo, queries
-from publisher.app import publication
-from publisher.caching import etag
-from publisher.formats import HTML, RESOURCE, Format, by_extension
-from publisher.labels import fetch_labels
-from publisher.negotiation import (
-    LANGUAGES,
+from publisher.queries import describe, fill, iri_term
+from publisher.rdf.formats import HTML, RESOURCE, Format, by_extension
+from publisher.rdf.labels import fetch_labels
+from publisher.rdf.vocabulary import LANGUAGES
+from publisher.render import html, jsonld, links, rdf
+from publisher.web.caching import etag
+from publisher.web.context import publication
+from publisher.web.negotiation import (
     NotAcceptable,
     negotiate,
     negotiate_language,
     parse_accept,
 )
-from publisher.render import html, jsonld, links, rdf
 
 bp = Blueprint("resource", __name__)
 
@@ -29,14 +29,14 @@ def _known(path: str) -> str | None:
     current = publication()
     iri = f"{current.settings.base_url}id/{path}"
     try:
-        term = queries.iri_term(iri)
+        term = iri_term(iri)
     except ValueError:
         return None
 
     def ask() -> bytes:  # remembered per data version, like the page itself
         return b"1" if current.store.ask(f"ASK {{ {term} ?p ?o }}") else b""
 
-    return iri if memo.cached(current, ("known", iri), ask) else None
+    return iri if current.cache.get("known", iri, ask) else None
 
 
 def _iri(path: str) -> str:
@@ -100,7 +100,7 @@ def document(path: str) -> Response:
     body = _body(iri, fmt, page_lang, page_param)
     response = Response(body, mimetype=fmt.media_type)
     current = publication()  # the ETag too is a function of the body: hashed once
-    tag = memo.cached(current, ("etag", *key), lambda: etag(body, current.version).encode())
+    tag = current.cache.get("etag", key, lambda: etag(body, current.version).encode())
     response.set_etag(tag.decode())
     if fmt is HTML:
         response.headers["Content-Language"] = lang
@@ -128,14 +128,14 @@ def _body(iri: str, fmt: Format, lang: str, lang_param: str | None) -> bytes:
     current = publication()
 
     def build() -> bytes:
-        graph = queries.describe(current.store, iri)
+        graph = describe(current.store, iri)
         base_url = current.settings.base_url
         doc_url = links.doc_path(iri, base_url) or ""
         if fmt is HTML:
             return _html(graph, iri, lang, lang_param, doc_url).encode("utf-8")
         return rdf.serialize(graph, fmt, base_url, base_url.rstrip("/") + doc_url)
 
-    return memo.cached(current, ("doc", iri, fmt.token, lang, lang_param), build)
+    return current.cache.get("doc", (iri, fmt.token, lang, lang_param), build)
 
 
 def _html(graph: Graph, iri: str, lang: str, lang_param: str | None, doc_url: str) -> str:
@@ -145,7 +145,7 @@ def _html(graph: Graph, iri: str, lang: str, lang_param: str | None, doc_url: st
     used |= set(graph.subjects(RDF.type, RDF.Statement))  # facts get labels from their parts
     vocabulary = fetch_labels(current.store, used)
     page = html.resource_page(graph, iri, vocabulary, base_url, lang, lang_param)
-    neighbourhood = current.store.construct(queries.fill("schema", resource=iri))
+    neighbourhood = current.store.construct(fill("schema", resource=iri))
     embedded = jsonld.script_json(jsonld.project(neighbourhood, iri, base_url, lang))
     return html.render_resource(
         page,

@@ -11,58 +11,25 @@ names nothing is a 400 listing the facet's valid values.
 from __future__ import annotations
 
 import json
-import logging
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from flask import Blueprint, Response, current_app, render_template, request
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import BadRequest
 
-from publisher.app import publication
-from publisher.formats import HTML, Format
-from publisher.negotiation import LANGUAGES, negotiate, negotiate_language
-from publisher.search import FACETS, IndexCache, SearchIndex
-from publisher.search_render import PREFIXES, TERM, page_context, short_value, to_jsonld
-from publisher.store.base import StoreError
+from publisher.rdf.formats import HTML, Format
+from publisher.rdf.vocabulary import LANGUAGES
+from publisher.search.build import index_of
+from publisher.search.index import FACETS, SearchIndex
+from publisher.search.query import PAGE_SIZE, Query
+from publisher.search.render import page_context, short_value, to_jsonld
+from publisher.search.values import facet_iris
+from publisher.web.context import publication
+from publisher.web.negotiation import negotiate, negotiate_language
 
 bp = Blueprint("search", __name__)
-log = logging.getLogger(__name__)
 
 JSONLD = Format("jsonld", "application/ld+json", "jsonld", aliases=("application/json",))
 OFFERED = (JSONLD, HTML)
-PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE, MAX_QUERY = 20, 100, 10_000, 200
-_IRI = re.compile(r"https?://[^\x00-\x20<>\"{}|^`\\]+")
-
-
-@dataclass
-class Query:
-    """The validated parameters of one search request."""
-
-    text: str = ""
-    filters: dict[str, list[str]] = field(default_factory=dict)  # name → IRIs
-    raw_filters: dict[str, list[str]] = field(default_factory=dict)
-    language: str = "fr"
-    language_asked: bool = False
-    page: int = 1
-    size: int = PAGE_SIZE
-
-    def params(self, **changes: object) -> list[tuple[str, str]]:
-        """Query-string pairs for this search with some changed (for links)."""
-        values = {"page": self.page, "size": self.size, **changes}
-        pairs = [("q", self.text)] if self.text else []
-        raw = changes.get("raw_filters", self.raw_filters)
-        assert isinstance(raw, dict)
-        pairs += [(name, value) for name, values_ in raw.items() for value in values_]
-        if "lang" in changes:
-            pairs.append(("lang", str(changes["lang"])))
-        elif self.language_asked:
-            pairs.append(("lang", self.language))
-        if values["size"] != PAGE_SIZE:
-            pairs.append(("size", str(values["size"])))
-        pairs.append(("page", str(values["page"])))
-        return pairs
+MAX_PAGE_SIZE, MAX_PAGE, MAX_QUERY = 100, 10_000, 200
 
 
 def _integer(name: str, default: int, low: int, high: int) -> int:
@@ -72,76 +39,6 @@ def _integer(name: str, default: int, low: int, high: int) -> int:
     if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
         raise BadRequest(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
     return int(raw)
-
-
-def term_iri(value: str, base_url: str) -> str | None:
-    """The IRI a type written as a term or an IRI names, if it is written so.
-
-    >>> term_iri("schema:MedicalClinic", "http://x/"), term_iri("ImagingCentre", "http://x/")
-    ('https://schema.org/MedicalClinic', 'http://x/ontology#ImagingCentre')
-    """
-    if _IRI.fullmatch(value):
-        return value
-    term = TERM.fullmatch(value)
-    if term and (term.group(1) is None or term.group(1) in PREFIXES or term.group(1) == "rim"):
-        prefix = term.group(1) or "rim"
-        namespace = f"{base_url}ontology#" if prefix == "rim" else PREFIXES[prefix]
-        return namespace + term.group(2)
-    return None
-
-
-def facet_iris(idx: SearchIndex, name: str, value: str, base_url: str, language: str) -> list[str]:
-    """The IRIs a facet value names: an IRI, a slug (a term for ``type``), or a label
-    in French or English, in any case, with or without accents.
-
-    :raises BadRequest: nothing of the facet's kind answers to ``value``; the message
-        lists the valid values.
-    """
-    candidates = idx.values(name, base_url)
-    if FACETS[name] is None:
-        iri = term_iri(value, base_url)
-        if iri in candidates:
-            return [iri]
-    found = idx.resolve(value, candidates)
-    if found:
-        return found
-    valid = choices(idx, name, base_url, language)
-    raise BadRequest(f"{name}: nothing is called {value!r}; {valid}")
-
-
-def choices(idx: SearchIndex, name: str, base_url: str, language: str) -> str:
-    """The valid values of a facet, each as written in a link, with its label."""
-    values = idx.values(name, base_url)
-    return valid_values(idx, values, language, lambda iri: short_value(name, iri, base_url))
-
-
-def valid_values(
-    idx: SearchIndex, iris: list[str], language: str, written: Callable[[str], str], most: int = 60
-) -> str:
-    """``valid values: a (label), b (label), …`` for an error message."""
-    shown = [f"{written(iri)} ({idx.name(iri, language)})" for iri in iris]
-    more = f" and {len(shown) - most} more" if len(shown) > most else ""
-    return f"valid values: {', '.join(shown[:most])}{more}"
-
-
-def thing_iri(idx: SearchIndex, name: str, kind: str, value: str, base_url: str, lang: str) -> str:
-    """The one thing of ``kind`` a parameter names as a person writes it (for ``/api/``).
-
-    :raises BadRequest: nothing, or more than one thing, answers to ``value``.
-    """
-    candidates = idx.things(kind, base_url)
-    found = idx.resolve(value, candidates)
-    if len(found) == 1:
-        return found[0]
-    if found:
-        listed = valid_values(idx, found, lang, _slug).replace("valid values", "it may be")
-        raise BadRequest(f"{name}: {value!r} names more than one {kind}; {listed}")
-    valid = valid_values(idx, candidates, lang, _slug)
-    raise BadRequest(f"{name}: nothing is called {value!r}; {valid}")
-
-
-def _slug(iri: str) -> str:
-    return iri.rsplit("/", 1)[-1]
 
 
 def parse_query(base_url: str, idx: SearchIndex) -> Query:
@@ -172,38 +69,11 @@ def parse_query(base_url: str, idx: SearchIndex) -> Query:
     return query
 
 
-def index() -> SearchIndex:
-    pub = publication()
-    cache: IndexCache = current_app.extensions["publisher-search"]
-    return cache.get(pub.store, pub.settings.base_url, pub.version)
-
-
-@bp.record_once
-def _index_cache(state: BlueprintSetupState) -> None:
-    """Give the app its index cache; with a remote store, build the index now.
-
-    An embedded store's index is built by the first search instead: building it
-    here cost about 5 s and 180 MB at a million triples before the server could
-    answer anything, and the store is in this process, so it cannot be down when
-    that search comes. A remote store can be (issue 10): an index built before the
-    workers fork lets search keep answering while it is. The cache's lock makes
-    concurrent first searches wait for one build, so none answers from part of it.
-    """
-    cache = state.app.extensions.setdefault("publisher-search", IndexCache())
-    pub = state.app.extensions["publisher"]
-    if not pub.external:
-        return
-    try:
-        cache.get(pub.store, pub.settings.base_url, pub.version)
-    except StoreError as error:  # a remote store may be down at start: index on first use
-        log.warning("search index not built at start: %s", error)
-
-
 @bp.get("/search")
 def search() -> Response:
     fmt = negotiate(request.headers.get("Accept"), OFFERED, request.args.get("format"))
     base_url = publication().settings.base_url
-    idx = index()
+    idx = index_of(publication())
     query = parse_query(base_url, idx)
     filters = {name: set(iris) for name, iris in query.filters.items()}
     result = idx.search(

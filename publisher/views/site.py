@@ -9,15 +9,16 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from rdflib import URIRef
 from werkzeug.exceptions import HTTPException
 
-from publisher import catalogue, dumps, memo
-from publisher.app import publication
-from publisher.formats import RDF, Format
-from publisher.labels import fetch_labels, find_label
-from publisher.negotiation import LANGUAGES, negotiate, negotiate_language
+from publisher.graph import catalogue, dumps
+from publisher.rdf.formats import RDF, Format
+from publisher.rdf.labels import fetch_labels, find_label
+from publisher.rdf.vocabulary import LANGUAGES
 from publisher.render import jsonld, rdf
-from publisher.render.html import Linker
+from publisher.render.linker import Linker
 from publisher.render.links import doc_path
 from publisher.render.text import TEXT
+from publisher.web.context import publication
+from publisher.web.negotiation import negotiate, negotiate_language
 
 bp = Blueprint("site", __name__)
 
@@ -33,7 +34,10 @@ def _lang() -> str:
 
 def _stats() -> catalogue.Statistics:
     current = publication()
-    return catalogue.cached_statistics(current.store, current.settings.base_url, current.version)
+    base_url = current.settings.base_url
+    return current.cache.once(
+        "statistics", (), lambda: catalogue.statistics(current.store, base_url)
+    )
 
 
 def _lang_param() -> str | None:
@@ -45,7 +49,7 @@ def _lang_param() -> str | None:
 def home() -> Response:
     """What the dataset is, its classes with counts and examples, and where to go next."""
     lang, lang_param = _lang(), _lang_param()
-    body = memo.cached(publication(), ("home", lang, lang_param), lambda: _home(lang, lang_param))
+    body = publication().cache.get("home", (lang, lang_param), lambda: _home(lang, lang_param))
     response = Response(body, mimetype="text/html")
     response.headers["Vary"] = "Accept-Language"
     response.headers["Content-Language"] = lang
@@ -125,7 +129,7 @@ def void() -> Response:
         graph = catalogue.void_graph(_stats(), base_url, current.settings.license, current.version)
         return rdf.serialize(graph, fmt, base_url, f"{base_url}.well-known/void")
 
-    data = memo.cached(current, ("void", fmt.token), build)
+    data = current.cache.get("void", fmt.token, build)
     response = Response(data, mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = ", ".join(
@@ -165,7 +169,7 @@ def dump_file(name: str) -> Response:
     if name not in catalogue.DUMPS:
         abort(404, description=f"No dump named {name!r}; see /dumps/.")
     current = publication()
-    data = dumps.dump(current.dataset, current.version, name)
+    data = current.cache.once("dump", name, lambda: dumps.build(current.dataset, name))
     response = Response(data, mimetype=catalogue.DUMPS[name][0])
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     return response
@@ -174,7 +178,7 @@ def dump_file(name: str) -> Response:
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
     """Every HTML page, each with its French and English alternates."""
-    body = memo.cached(publication(), ("sitemap",), _sitemap)
+    body = publication().cache.once("sitemap", (), _sitemap)
     return Response(body, mimetype="application/xml")
 
 

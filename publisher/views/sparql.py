@@ -12,18 +12,16 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from publisher.app import publication
-from publisher.config import Settings
-from publisher.errors import STATUSES
-from publisher.fairness import query_slot
-from publisher.formats import HTML, RDF, RESULTS, Format, by_media_type, by_token
-from publisher.negotiation import NotAcceptable, negotiate, negotiate_language
-from publisher.publication import Publication
-from publisher.sparql import description, guard, page, prefixes, protocol
-from publisher.sparql.cache import ResultCache
+from publisher.fairness.admission import query_slot
+from publisher.graph.publication import Publication
+from publisher.rdf import prefixes
+from publisher.rdf.formats import HTML, RDF, RESULTS, Format, by_media_type, by_token
+from publisher.sparql import description, guard, page, protocol
 from publisher.sparql.examples import EXAMPLES
-from publisher.store.base import QuerySyntaxError, StoreError
-from publisher.store.limits import Results
+from publisher.store.errors import QuerySyntaxError, StoreError
+from publisher.web.context import publication
+from publisher.web.errors import STATUSES
+from publisher.web.negotiation import NotAcceptable, negotiate, negotiate_language
 
 bp = Blueprint("sparql", __name__)
 
@@ -31,9 +29,9 @@ bp = Blueprint("sparql", __name__)
 GRAPH_FORMATS: tuple[Format, ...] = tuple(sorted(RDF, key=lambda f: f.token != "ttl"))
 DESCRIPTION_FORMATS: tuple[Format, ...] = (HTML, *GRAPH_FORMATS)
 CUT_HEADER = "SPARQL-Results-Cut"
-_DESCRIPTIONS: dict[tuple[Settings, str, str], bytes] = {}
-#: Answers of this process, retired with the data's version.
-ANSWERS = ResultCache()
+#: Answers heavier than this are not kept: partners' pages send the same small queries again
+#: and again, and answering those from memory skips the engine and the worker hop.
+MAX_KEPT_ANSWER = 1 << 20
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -90,22 +88,21 @@ def endpoint() -> Response:
 def _run(pub: Publication, asked: protocol.QueryRequest, fmt: Format) -> bytes:
     """The answer's bytes (``cut_at`` set when cut), from the cache or the store."""
     settings = pub.settings
-    key = (settings, pub.version, asked.query, fmt.token, asked.default_graphs, asked.named_graphs)
-    cached = ANSWERS.get(key)
-    if cached is not None:
-        return Results.of(*cached)
-    with query_slot():
-        body = pub.store.sparql(
-            asked.query or "",
-            fmt,
-            asked.default_graphs,
-            asked.named_graphs,
-            timeout=settings.query_timeout,
-            max_rows=settings.max_result_rows,
-            base_iri=settings.base_url,
-        )
-    ANSWERS.put(key, body, getattr(body, "cut_at", None))
-    return body
+    key = (asked.query, fmt.token, asked.default_graphs, asked.named_graphs)
+
+    def run() -> bytes:
+        with query_slot():
+            return pub.store.sparql(
+                asked.query or "",
+                fmt,
+                asked.default_graphs,
+                asked.named_graphs,
+                timeout=settings.query_timeout,
+                max_rows=settings.max_result_rows,
+                base_iri=settings.base_url,
+            )
+
+    return pub.cache.get("sparql", key, run, most=MAX_KEPT_ANSWER)
 
 
 def _prefers_html(accept: str | None, token: str | None) -> bool:
@@ -161,13 +158,10 @@ def _raise_parser_message(pub: Publication, query: str) -> None:
 
 
 def _description(pub: Publication, fmt: Format) -> bytes:
-    key = (pub.settings, pub.version, fmt.token)
-    if key not in _DESCRIPTIONS:
-        if len(_DESCRIPTIONS) > 32:
-            _DESCRIPTIONS.clear()
-        graph = description.describe_service(pub.settings, pub.store)
-        _DESCRIPTIONS[key] = description.render(graph, fmt)
-    return _DESCRIPTIONS[key]
+    def build() -> bytes:
+        return description.render(description.describe_service(pub.settings, pub.store), fmt)
+
+    return pub.cache.once("service-description", fmt.token, build)
 
 
 def _vary(response: Response) -> Response:

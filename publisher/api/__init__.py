@@ -1,0 +1,4 @@
+"""Machine interfaces beside SPARQL.
+
+Named partner queries, their OpenAPI document, Triple Pattern Fragments.
+"""

@@ -1,0 +1,1 @@
+"""The ontology for people: its documentation, its diagram and its versions."""

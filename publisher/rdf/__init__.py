@@ -1,0 +1,1 @@
+"""RDF vocabulary shared by everything: prefixes, labels, formats and short term forms."""

@@ -1,0 +1,1 @@
+"""Free-text search: the label index, its query and what ``/search`` answers."""

@@ -1,0 +1,1 @@
+"""HTTP plumbing every view shares: caching, errors, headers, negotiation, request deadlines."""

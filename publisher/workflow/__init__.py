@@ -1,0 +1,1 @@
+"""The developer workflow: lint, diff, shape diff and scaffolding of new entities."""
