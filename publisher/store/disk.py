@@ -179,11 +179,16 @@ def _prune(folder: Path, keep: Path) -> None:
     for old in [p for p in stores if p != keep][KEEP - 1 :]:
         shutil.rmtree(old, ignore_errors=True)
     for build in folder.glob(f"{_BUILDING}*"):
-        if not _alive(int(build.name.rsplit("-", 1)[-1] or 0)):
+        if not _alive(build.name.rsplit("-", 1)[-1]):
             shutil.rmtree(build, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def _alive(pid_text: str) -> bool:
+    """Whether the process that named a build folder still runs (a folder whose name
+    ends in no process id is nobody's build and goes)."""
+    if not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -9,16 +9,16 @@ share). ``malloc_trim`` releases them; elsewhere than glibc this does nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 
 
 def release_free_memory() -> bool:
-    """Ask glibc to unmap free heap pages; whether it could be asked."""
-    name = ctypes.util.find_library("c")
-    if not name:
-        return False
+    """Ask glibc to unmap free heap pages; whether it could be asked.
+
+    The symbol is looked up in the running process, which has libc loaded already
+    (``ctypes.util.find_library`` would run ``ldconfig`` in a subprocess each time).
+    """
     try:
-        trim = ctypes.CDLL(name).malloc_trim
+        trim = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc
         return False
     trim(0)

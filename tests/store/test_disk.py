@@ -86,6 +86,19 @@ def test_issue_11_old_folders_are_pruned(site: Path, tmp_path: Path) -> None:
     assert folders(store_dir) == sorted(made[-disk.KEEP :])
 
 
+def test_issue_11_leftover_build_folders_of_no_running_process_go(
+    site: Path, tmp_path: Path
+) -> None:
+    store_dir = tmp_path / "stores"
+    stray, mine = store_dir / ".building-copied-by-hand", store_dir / f".building-x-{os.getpid()}"
+    for folder in (stray, mine):
+        folder.mkdir(parents=True)
+    loaded = disk.load([site], BASE, store_dir)
+    assert not stray.exists()  # its name ends in no process id: nobody's build
+    assert mine.exists()  # a build of a process still running is left alone
+    assert folders(store_dir) == sorted([loaded.location, mine])
+
+
 def test_issue_11_an_invalid_file_leaves_the_good_folder(site: Path, tmp_path: Path) -> None:
     store_dir = tmp_path / "stores"
     good = disk.load([site], BASE, store_dir)
